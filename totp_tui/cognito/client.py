@@ -1,0 +1,40 @@
+"""The boto3 client for Cognito's user APIs."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from totp_tui.settings import Settings
+
+if TYPE_CHECKING:
+    from mypy_boto3_cognito_idp import CognitoIdentityProviderClient
+
+
+def make_client(settings: Settings) -> CognitoIdentityProviderClient:
+    """A client for the user APIs (InitiateAuth, RespondToAuthChallenge, AssociateSoftwareToken,
+    VerifySoftwareToken...), which take no IAM signature.
+
+    Unsigned means no credential chain: nothing to configure, and no multi-second probe of the
+    EC2 metadata address on laptops. boto3 is imported here, not at module level, so the first
+    screen is up before it loads.
+    """
+    import boto3
+    from botocore import UNSIGNED
+    from botocore.config import Config
+
+    config = Config(
+        signature_version=UNSIGNED,
+        region_name=settings.region,
+        retries={"mode": "standard", "max_attempts": 3},
+        connect_timeout=settings.connect_timeout,
+        read_timeout=settings.read_timeout,
+        user_agent_extra="totp-tui",
+    )
+    session = boto3.session.Session()
+    return session.client(
+        "cognito-idp",
+        region_name=settings.region,
+        endpoint_url=settings.endpoint_url,
+        verify=settings.verify,
+        config=config,
+    )
