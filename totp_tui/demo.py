@@ -42,6 +42,14 @@ _patched = False
 # (pool id, username) -> secret: "pending" after AssociateSoftwareToken, "active" once verified.
 _pending: dict[tuple[str, str], str] = {}
 _active: dict[tuple[str, str], str] = {}
+# Where new secrets come from: random, or a fixed public test value for screenshots.
+_secret_source: Callable[[], str] = random_totp_secret
+
+
+def use_secret_source(source: Callable[[], str] | None) -> None:
+    """Issue secrets from `source` (None: random again). For screenshots and snapshots only."""
+    global _secret_source
+    _secret_source = source or random_totp_secret
 
 
 def active_secret(pool_id: str, username: str) -> str | None:
@@ -89,7 +97,7 @@ def install_per_user_secrets() -> None:
 
         def patched_associate(self: Any, access_token: str, session: str) -> Any:
             user = _user_of(self, access_token, session)
-            secret = random_totp_secret()
+            secret = _secret_source()
             result = _with_secret(secret, lambda: associate(self, access_token, session))
             if user:
                 _pending[user] = secret
@@ -148,14 +156,19 @@ def _free_port() -> int:
 class LocalCognito:
     """moto's server on 127.0.0.1, started in this process, with codes checked."""
 
-    def __init__(self, port: int | None = None) -> None:
+    def __init__(self, port: int | None = None, stable_ids: bool = False) -> None:
+        """stable_ids: pool and client ids derived from their names (for screenshots)."""
         self.port = port or _free_port()
+        self.stable_ids = stable_ids
         self.endpoint_url = f"http://127.0.0.1:{self.port}"
         self._server: Any = None
 
     def start(self) -> LocalCognito:
         # Read by moto on every request, so it must be in this process's environment.
         os.environ["MOTO_COGNITO_IDP_USER_POOL_ENABLE_TOTP"] = "true"
+        if self.stable_ids:
+            os.environ["MOTO_COGNITO_IDP_USER_POOL_ID_STRATEGY"] = "HASH"
+            os.environ["MOTO_COGNITO_IDP_USER_POOL_CLIENT_ID_STRATEGY"] = "HASH"
         import logging
 
         from moto.server import ThreadedMotoServer

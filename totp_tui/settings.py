@@ -64,8 +64,7 @@ def region_of_pool(user_pool_id: str) -> str:
     match = _POOL_ID.match(user_pool_id)
     if not match:
         raise SettingsError(
-            f"user pool id {user_pool_id!r} is not of the form <region>_<id>, "
-            "e.g. us-east-1_AbC123"
+            f"user pool id {user_pool_id!r} is not of the form <region>_<id>, e.g. us-east-1_AbC123"
         )
     return match["region"]
 

@@ -39,9 +39,7 @@ _R = Recovery
 # Messages say what happened and what to do. NotAuthorized must not tell a wrong password
 # from an unknown user (Cognito itself hides that unless user-existence errors are on).
 SERVICE_ERRORS: dict[str, Problem] = {
-    "NotAuthorizedException": Problem(
-        "Incorrect username or password.", _R.RETRY_INPUT
-    ),
+    "NotAuthorizedException": Problem("Incorrect username or password.", _R.RETRY_INPUT),
     "UserNotFoundException": Problem("Incorrect username or password.", _R.RETRY_INPUT),
     "CodeMismatchException": Problem(
         "That code is not right. Check the app shows this account, wait for a new code "
@@ -65,9 +63,7 @@ SERVICE_ERRORS: dict[str, Problem] = {
         "Ask its administrator to enable it.",
         _R.STOP,
     ),
-    "InvalidParameterException": Problem(
-        "Cognito refused a value in the request.", _R.RETRY_INPUT
-    ),
+    "InvalidParameterException": Problem("Cognito refused a value in the request.", _R.RETRY_INPUT),
     "InvalidUserPoolConfigurationException": Problem(
         "The user pool is not set up for this sign-in. Ask its administrator.", _R.STOP
     ),
@@ -107,8 +103,7 @@ SERVICE_ERRORS: dict[str, Problem] = {
 }
 
 _EXPIRED_SESSION = Problem(
-    "The sign-in session has expired (Cognito allows a few minutes for each step). "
-    "Sign in again.",
+    "The sign-in session has expired (Cognito allows a few minutes for each step). Sign in again.",
     _R.SIGN_IN_AGAIN,
 )
 _SECRET_HASH = Problem(
@@ -131,7 +126,9 @@ def from_client_error(code: str, service_message: str) -> CognitoError:
     problem = SERVICE_ERRORS.get(code)
     if problem is None:
         # Unknown: show what the service said, never a traceback.
-        return CognitoError(code, f"Cognito refused the request: {code}: {service_message}", _R.STOP)
+        return CognitoError(
+            code, f"Cognito refused the request: {code}: {service_message}", _R.STOP
+        )
     if code in ("InvalidParameterException", "InvalidPasswordException") and service_message:
         return CognitoError(code, f"{problem.message} {service_message}", problem.recovery)
     return CognitoError(code, problem.message, problem.recovery)
@@ -143,10 +140,13 @@ def from_exception(error: BaseException) -> CognitoError:
         return error
     # botocore is imported lazily everywhere; it is loaded by the time a call has failed.
     from botocore import exceptions as bx
+    from botocore.parsers import ResponseParserError  # not a BotoCoreError
 
     if isinstance(error, bx.ClientError):
         details = error.response.get("Error", {})
-        return from_client_error(str(details.get("Code", "Unknown")), str(details.get("Message", "")))
+        return from_client_error(
+            str(details.get("Code", "Unknown")), str(details.get("Message", ""))
+        )
     name = type(error).__name__
     if isinstance(error, bx.SSLError):
         return CognitoError(
@@ -174,7 +174,7 @@ def from_exception(error: BaseException) -> CognitoError:
         return CognitoError(
             name, "Could not connect through the HTTPS proxy. Check HTTPS_PROXY.", _R.RETRY_LATER
         )
-    if isinstance(error, bx.ResponseParserError):
+    if isinstance(error, ResponseParserError):
         return CognitoError(
             name,
             "The endpoint answered with something that is not Cognito (a proxy or captive "

@@ -1,0 +1,91 @@
+"""`make screenshots`: SVGs of every screen at 80x24, from the real app against the local
+Cognito, for the README. Run as `python -m tests.screenshots [OUTPUT_DIR]`."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from pathlib import Path
+
+from tests.ui_driving import PUBLIC_TEST_SECRET, type_text, wait_for_screen, wait_until_idle
+from totp_tui.demo import DEMO_USERNAME, LocalCognito, use_secret_source
+from totp_tui.settings import Settings
+from totp_tui.ui.app import TotpApp
+from totp_tui.ui.screens.done import DoneScreen
+from totp_tui.ui.screens.enrol import EnrolScreen
+from totp_tui.ui.screens.new_password import NewPasswordScreen
+from totp_tui.ui.screens.sign_in import DemoNotice, SignInScreen
+
+# Example values only: a local throwaway user.
+EXAMPLE_PASSWORD = "Example-Temp-1"
+EXAMPLE_NEW_PASSWORD = "Example-New-Passw0rd"
+SIZE = (80, 24)
+
+
+async def capture(out: Path, server: LocalCognito) -> list[Path]:
+    import pyotp
+
+    pool = server.create_pool(name="screenshots")
+    server.create_user(pool, DEMO_USERNAME, EXAMPLE_PASSWORD)
+    settings = Settings(
+        region=pool.region,
+        user_pool_id=pool.user_pool_id,
+        client_id=pool.client_id,
+        issuer="totp-tui-demo",
+        username=DEMO_USERNAME,
+        endpoint_url=server.endpoint_url,
+    )
+    app = TotpApp(settings, demo=DemoNotice(DEMO_USERNAME, EXAMPLE_PASSWORD))
+    saved: list[Path] = []
+
+    def shot(name: str) -> None:
+        path = out / f"{name}.svg"
+        app.save_screenshot(filename=path.name, path=str(out))
+        saved.append(path)
+
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for_screen(pilot, SignInScreen)
+        shot("sign-in")
+        await pilot.press("tab")
+        await type_text(pilot, EXAMPLE_PASSWORD)
+        await pilot.press("enter")
+        await wait_for_screen(pilot, NewPasswordScreen)
+        shot("new-password")
+        await type_text(pilot, EXAMPLE_NEW_PASSWORD)
+        await pilot.press("tab")
+        await type_text(pilot, EXAMPLE_NEW_PASSWORD)
+        await pilot.press("enter")
+        await wait_for_screen(pilot, EnrolScreen)
+        shot("enrol")
+        await type_text(pilot, "000000")
+        await pilot.press("enter")
+        await wait_until_idle(pilot)
+        shot("enrol-wrong-code")
+        await pilot.resize_terminal(60, 20)
+        await pilot.pause()
+        shot("enrol-too-small")
+        await pilot.resize_terminal(*SIZE)
+        await pilot.pause()
+        await type_text(pilot, pyotp.TOTP(PUBLIC_TEST_SECRET).now())
+        await pilot.press("enter")
+        await wait_for_screen(pilot, DoneScreen)
+        shot("done")
+    return saved
+
+
+def main() -> int:
+    out = Path(sys.argv[1] if len(sys.argv) > 1 else "screenshots")
+    out.mkdir(parents=True, exist_ok=True)
+    use_secret_source(lambda: PUBLIC_TEST_SECRET)
+    server = LocalCognito(stable_ids=True).start()
+    try:
+        for path in asyncio.run(capture(out, server)):
+            print(path)
+    finally:
+        server.stop()
+        use_secret_source(None)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,66 @@
+"""`totp-tui demo`: the wizard against a local Cognito on 127.0.0.1, with a demo user.
+
+Everything happens in this process: moto's server runs in a thread and stops when the
+wizard ends. A person can enrol their real phone: the secret is random and codes are checked.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from totp_tui.cli import fail, run_wizard
+from totp_tui.settings import Settings
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="totp-tui demo",
+        description="Run the wizard against a local Cognito (moto) with a demo user.",
+    )
+    parser.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (default: any)")
+    parser.add_argument(
+        "--auth-flow",
+        choices=("USER_SRP_AUTH", "USER_PASSWORD_AUTH"),
+        default="USER_SRP_AUTH",
+    )
+    parser.add_argument("--issuer", default="totp-tui-demo", help="name shown in the app")
+    return parser
+
+
+def run_demo(argv: Sequence[str]) -> int:
+    args = build_parser().parse_args(list(argv))
+    try:
+        from totp_tui.demo import DEMO_USERNAME, LocalCognito, temporary_password
+    except ImportError:
+        return fail("the demo needs the demo extra: pip install 'totp-tui[demo]'")
+    try:
+        import moto  # noqa: F401
+    except ImportError:
+        return fail("the demo needs the demo extra: pip install 'totp-tui[demo]'")
+    from totp_tui.ui.screens.sign_in import DemoNotice
+
+    print("totp-tui: starting a local Cognito on 127.0.0.1…", file=sys.stderr)
+    server = LocalCognito(args.port or None)
+    try:
+        server.start()
+    except OSError as error:
+        return fail(f"cannot start the local Cognito: {error.strerror or error}")
+    try:
+        pool = server.create_pool()
+        password = temporary_password()
+        server.create_user(pool, DEMO_USERNAME, password)
+        settings = Settings(
+            region=pool.region,
+            user_pool_id=pool.user_pool_id,
+            client_id=pool.client_id,
+            auth_flow=args.auth_flow,
+            issuer=args.issuer,
+            username=DEMO_USERNAME,
+            endpoint_url=server.endpoint_url,
+            save=False,
+        )
+        return run_wizard(settings, DemoNotice(DEMO_USERNAME, password))
+    finally:
+        server.stop()

@@ -1,0 +1,231 @@
+"""The wizard: sign in → [new password] → enrol (QR, key, code) → done.
+
+Screens render values and hand back what the user typed; the app runs each request in a
+thread worker (the UI never waits on the network) and turns the engine's answer into the
+next screen.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import threading
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from textual.app import App
+from textual.binding import Binding
+
+from totp_tui.cognito.errors import CognitoError, Recovery
+from totp_tui.cognito.flow import (
+    ChallengeNotHandled,
+    Enrolled,
+    EnrolmentFlow,
+    NewPasswordRequired,
+    SignedInWithoutSetup,
+    Step,
+    TotpSecretIssued,
+)
+from totp_tui.settings import Settings
+from totp_tui.ui.screens.base import WizardScreen
+from totp_tui.ui.screens.done import DoneScreen, StopScreen
+from totp_tui.ui.screens.enrol import EnrolScreen
+from totp_tui.ui.screens.new_password import NewPasswordScreen
+from totp_tui.ui.screens.sign_in import DemoNotice, SignInScreen
+
+if TYPE_CHECKING:
+    from totp_tui.qr import QrMatrix
+
+log = logging.getLogger("totp_tui")
+
+ClientFactory = Callable[[Settings], Any]
+
+
+def default_client_factory(settings: Settings) -> Any:
+    from totp_tui.cognito.client import make_client
+
+    return make_client(settings)
+
+
+class TotpApp(App[None]):
+    CSS_PATH = "app.tcss"
+    TITLE = "totp-tui"
+    # The palette's built-in "Screenshot" command writes the screen (QR and key included)
+    # to a file, and nothing else in it is needed here.
+    ENABLE_COMMAND_PALETTE = False
+    BINDINGS = [Binding("ctrl+q", "quit", "Quit", show=True, priority=True)]
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        demo: DemoNotice | None = None,
+        client_factory: ClientFactory = default_client_factory,
+    ) -> None:
+        super().__init__()
+        self.settings = settings
+        self._demo = demo
+        self._client_factory = client_factory
+        self._client: Any = None
+        self._client_lock = threading.Lock()
+        self._flow: EnrolmentFlow | None = None
+        self._account = ""  # the name the user typed: the label their app will show
+
+    # Start-up ----------------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        self.push_screen(self._sign_in_screen(self.settings.username))
+        # boto3 and pycognito take a few hundred ms to import: load them while the user types.
+        self.run_worker(
+            self._warm_up,
+            thread=True,
+            name="warm-up",
+            description="Loading the AWS SDK",
+            exit_on_error=False,
+        )
+
+    def _warm_up(self) -> None:
+        try:
+            self._get_client()
+            import pycognito.aws_srp  # noqa: F401
+        except Exception:  # reported when the user signs in, with a proper message
+            log.debug("warm-up failed", exc_info=False)
+
+    def _get_client(self) -> Any:
+        with self._client_lock:
+            if self._client is None:
+                self._client = self._client_factory(self.settings)
+            return self._client
+
+    def _sign_in_screen(self, username: str, message: str = "") -> SignInScreen:
+        s = self.settings
+        # The region is the pool id's prefix (validated), so it is not repeated.
+        pool = f"Pool {s.user_pool_id}\nClient {s.client_id}"
+        if s.endpoint_url:
+            pool += f"\nEndpoint {s.endpoint_url}"
+        return SignInScreen(pool, username=username, message=message, demo=self._demo)
+
+    # Requests from screens ----------------------------------------------------------------
+
+    def sign_in(self, screen: WizardScreen, username: str, password: str) -> None:
+        self._account = username
+
+        def call() -> Step:
+            self._flow = EnrolmentFlow(self.settings, self._get_client())
+            return self._flow.sign_in(username, password)
+
+        self._run(screen, "Signing in…", call)
+
+    def set_new_password(
+        self, screen: WizardScreen, new_password: str, attributes: dict[str, str]
+    ) -> None:
+        flow = self._require_flow()
+        self._run(
+            screen,
+            "Setting the new password…",
+            lambda: flow.set_new_password(new_password, attributes),
+        )
+
+    def verify_code(self, screen: WizardScreen, code: str) -> None:
+        flow = self._require_flow()
+        self._run(screen, "Checking the code…", lambda: flow.verify_code(code))
+
+    def restart(self, message: str = "") -> None:
+        """Back to an empty sign-in (username kept), dropping the flow and its Session."""
+        if self._flow is not None:
+            self._flow.forget()
+        self._flow = None
+        self._wipe_screen()
+        self.switch_screen(self._sign_in_screen(self._account, message))
+
+    # Running and answering ---------------------------------------------------------------
+
+    def _require_flow(self) -> EnrolmentFlow:
+        if self._flow is None:  # a screen outlived its flow: cannot happen through the UI
+            raise RuntimeError("no sign-in in progress")
+        return self._flow
+
+    def _run(self, screen: WizardScreen, busy_text: str, call: Callable[[], Step]) -> None:
+        if not screen.begin(busy_text):
+            return  # a request is already running: a second Enter does nothing
+
+        def work() -> None:
+            outcome: Step | CognitoError | tuple[TotpSecretIssued, QrMatrix]
+            try:
+                step = call()
+                outcome = self._with_qr(step) if isinstance(step, TotpSecretIssued) else step
+            except CognitoError as error:
+                outcome = error
+            except Exception as error:  # a bug: say so plainly, never a traceback
+                log.error("unexpected %s in %s", type(error).__name__, busy_text)
+                outcome = CognitoError(
+                    type(error).__name__,
+                    f"Something unexpected went wrong ({type(error).__name__}). Try again; "
+                    "run with --debug --log-file to see more.",
+                    Recovery.STOP,
+                )
+            # RuntimeError: the app closed while the request was running.
+            with contextlib.suppress(RuntimeError):
+                self.call_from_thread(self._answer, screen, outcome)
+
+        # A fixed description: Textual would otherwise put the call's arguments in it.
+        self.run_worker(
+            work, thread=True, name="request", description=busy_text, exit_on_error=False
+        )
+
+    def _with_qr(self, step: TotpSecretIssued) -> tuple[TotpSecretIssued, QrMatrix]:
+        # Built in the worker: importing qrcode and encoding take a few ms.
+        from totp_tui.qr import make_matrix
+        from totp_tui.totp import build_key_uri
+
+        uri = build_key_uri(self.settings.issuer, self._account.replace(":", "_"), step.secret)
+        return step, make_matrix(uri)
+
+    def _answer(
+        self, screen: WizardScreen, outcome: Step | CognitoError | tuple[TotpSecretIssued, QrMatrix]
+    ) -> None:
+        if screen is not self.screen:
+            return  # the user left the screen (quit, restart) while the request ran
+        if isinstance(outcome, CognitoError):
+            log.info("request failed: %s", outcome.code)
+            if outcome.recovery is Recovery.SIGN_IN_AGAIN:
+                self.restart(outcome.message)
+            else:
+                screen.show_error(outcome.message)
+            return
+        screen.finish()
+        if isinstance(outcome, tuple):
+            step, matrix = outcome
+            log.info("TOTP secret issued; showing the QR code")
+            self._replace(EnrolScreen(self._account, self.settings.issuer, step.secret, matrix))
+        elif isinstance(outcome, NewPasswordRequired):
+            log.info("new password required")
+            self._replace(NewPasswordScreen(self._account, outcome.required_attributes))
+        elif isinstance(outcome, Enrolled):
+            log.info("enrolled")
+            self._flow = None
+            self._replace(DoneScreen(self._account))
+        elif isinstance(outcome, SignedInWithoutSetup):
+            self._flow = None
+            self._replace(
+                StopScreen(
+                    "Signed in, nothing to set up",
+                    f"{self._account} signed in without being asked to set up MFA: this "
+                    "user pool does not require it for this account. Nothing was changed.",
+                )
+            )
+        elif isinstance(outcome, ChallengeNotHandled):
+            self._flow = None
+            self._replace(StopScreen("Not handled here", outcome.message))
+
+    def _replace(self, screen: WizardScreen | DoneScreen | StopScreen) -> None:
+        self._wipe_screen()
+        self.switch_screen(screen)
+
+    def _wipe_screen(self) -> None:
+        if isinstance(self.screen, WizardScreen):
+            self.screen.wipe()
+
+    async def action_quit(self) -> None:
+        self._wipe_screen()
+        self.exit()

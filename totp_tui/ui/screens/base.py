@@ -1,0 +1,57 @@
+"""What every wizard screen shares: a status line and a guard against double submits."""
+
+from __future__ import annotations
+
+from typing import Protocol, cast
+
+from textual.screen import Screen
+
+from totp_tui.ui.widgets.status_line import StatusLine
+
+
+class Wizard(Protocol):
+    """What screens ask of the app: each call starts a request and returns at once."""
+
+    def sign_in(self, screen: WizardScreen, username: str, password: str) -> None: ...
+
+    def set_new_password(
+        self, screen: WizardScreen, new_password: str, attributes: dict[str, str]
+    ) -> None: ...
+
+    def verify_code(self, screen: WizardScreen, code: str) -> None: ...
+
+    def restart(self, message: str = "") -> None: ...
+
+
+class WizardScreen(Screen[None]):
+    """A screen that sends one request at a time and shows its progress and its errors."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.in_flight = False
+
+    @property
+    def wizard(self) -> Wizard:
+        return cast(Wizard, self.app)
+
+    @property
+    def status(self) -> StatusLine:
+        return self.query_one(StatusLine)
+
+    def begin(self, busy_text: str) -> bool:
+        """Mark a request as started; False if one is already running (Enter pressed twice)."""
+        if self.in_flight:
+            return False
+        self.in_flight = True
+        self.status.busy(busy_text)
+        return True
+
+    def finish(self) -> None:
+        self.in_flight = False
+
+    def show_error(self, message: str) -> None:
+        self.finish()
+        self.status.error(message)
+
+    def wipe(self) -> None:
+        """Forget everything secret the screen shows or holds; screens override this."""

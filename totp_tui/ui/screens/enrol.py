@@ -1,0 +1,106 @@
+"""Enrol: the QR code and the key, and the first code from the app."""
+
+from __future__ import annotations
+
+from textual import events
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Footer, Input, Label, Static
+
+from totp_tui.qr import QrMatrix
+from totp_tui.ui.screens.base import WizardScreen
+from totp_tui.ui.widgets.inputs import CodeInput
+from totp_tui.ui.widgets.qr_code import QrCode
+from totp_tui.ui.widgets.secret_key import SecretKey
+from totp_tui.ui.widgets.status_line import StatusLine
+
+# The text column beside the QR: wide enough for the key's groups and the messages.
+SIDE_WIDTH = 36
+FOOTER_ROWS = 1
+
+
+class EnrolScreen(WizardScreen):
+    BINDINGS = [
+        Binding("enter", "submit", "Verify", show=True, priority=True),
+        # priority: the focused code field would otherwise swallow the key.
+        Binding("ctrl+y", "copy_secret", "Copy key", show=True, priority=True),
+    ]
+
+    def __init__(self, account: str, issuer: str, secret: str, matrix: QrMatrix) -> None:
+        super().__init__()
+        self._account = account
+        self._issuer = issuer
+        self._secret = secret
+        self._matrix = matrix
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="enrol"):
+            yield QrCode(self._matrix, id="qr")
+            with Vertical(id="enrol-side"):
+                yield Static("Set up your authenticator", classes="heading")
+                yield Static(
+                    "Scan the QR code with your authenticator app, or type this key:",
+                    id="scan-hint",
+                )
+                yield SecretKey(self._secret, id="secret")
+                yield Static(f"Account: {self._issuer}:{self._account}", markup=False)
+                yield Static("", id="too-small")
+                yield Label("Code from the app")
+                yield CodeInput(id="code")
+                yield StatusLine(id="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#too-small").display = False
+        self.query_one("#code", Input).focus()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.layout_qr(event.size.width, event.size.height)
+
+    def layout_qr(self, width: int, height: int) -> None:
+        """Draw the QR beside the text if it fits whole; otherwise say so and keep the key."""
+        qr = self.query_one(QrCode)
+        fits = qr.fit_into(width - SIDE_WIDTH, height - FOOTER_ROWS)
+        notice = self.query_one("#too-small", Static)
+        notice.display = not fits
+        if fits:
+            self.query_one("#scan-hint", Static).update(
+                "Scan the QR code with your authenticator app, or type this key:"
+            )
+        else:
+            columns, rows = qr.smallest_size()
+            self.query_one("#scan-hint", Static).update(
+                "Type this key into your authenticator app:"
+            )
+            notice.update(
+                f"The terminal is too small for the QR code (it needs "
+                f"{columns + SIDE_WIDTH}x{rows + FOOTER_ROWS}). "
+                "Enlarge it to scan, or type the key."
+            )
+
+    def action_submit(self) -> None:
+        field = self.query_one("#code", CodeInput)
+        code = field.code
+        if code is None:
+            self.status.error("Type the 6-digit code your app shows for this account.")
+            field.focus()
+            return
+        self.wizard.verify_code(self, code)
+
+    def action_copy_secret(self) -> None:
+        # OSC 52: reaches the local clipboard over SSH when the terminal allows it.
+        self.app.copy_to_clipboard(self._secret)
+        self.notify("Key sent to the clipboard (if your terminal allows OSC 52).", timeout=4)
+
+    def show_error(self, message: str) -> None:
+        super().show_error(message)
+        field = self.query_one("#code", CodeInput)
+        field.value = ""
+        field.focus()
+
+    def wipe(self) -> None:
+        self._secret = ""
+        self.query_one(QrCode).wipe()
+        self.query_one(SecretKey).wipe()
+        self.query_one("#code", CodeInput).value = ""

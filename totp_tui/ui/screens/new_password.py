@@ -1,0 +1,82 @@
+"""New password: an administrator created the account with a temporary password."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.widgets import Footer, Input, Label, Static
+
+from totp_tui.ui.screens.base import WizardScreen
+from totp_tui.ui.widgets.inputs import PasswordInput
+from totp_tui.ui.widgets.status_line import StatusLine
+
+
+def attribute_label(name: str) -> str:
+    """ "family_name" -> "Family name"; custom attributes keep their name after "custom:"."""
+    return name.removeprefix("custom:").replace("_", " ").capitalize()
+
+
+class NewPasswordScreen(WizardScreen):
+    BINDINGS = [Binding("enter", "submit", "Set password", show=True, priority=True)]
+
+    def __init__(self, username: str, required_attributes: tuple[str, ...] = ()) -> None:
+        super().__init__()
+        self._username = username
+        self._attributes = required_attributes
+
+    def compose(self) -> ComposeResult:
+        yield Static("totp-tui · set up an authenticator app", classes="title-bar")
+        with Vertical(classes="card", id="new-password-card") as card:
+            card.border_title = "New password"
+            yield Static(
+                f"The account {self._username} has a temporary password. Choose your own.",
+                classes="explain",
+                markup=False,
+            )
+            yield Label("New password", classes="first")
+            yield PasswordInput(id="new-password")
+            yield Label("Confirm new password")
+            yield PasswordInput(id="confirm-password")
+            for name in self._attributes:
+                yield Label(attribute_label(name))
+                yield Input(id=f"attr-{name.replace(':', '-')}", name=name)
+            yield StatusLine(id="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#new-password", Input).focus()
+
+    def action_submit(self) -> None:
+        new = self.query_one("#new-password", PasswordInput)
+        confirm = self.query_one("#confirm-password", PasswordInput)
+        if not new.value:
+            self.status.error("Type a new password.")
+            new.focus()
+            return
+        if not confirm.value:
+            confirm.focus()
+            return
+        if new.value != confirm.value:
+            self.status.error("The two passwords differ. Type them again.")
+            confirm.wipe()
+            confirm.focus()
+            return
+        attributes: dict[str, str] = {}
+        for name in self._attributes:
+            field = self.query_one(f"#attr-{name.replace(':', '-')}", Input)
+            if not field.value.strip():
+                self.status.error(f"{attribute_label(name)} is required.")
+                field.focus()
+                return
+            attributes[name] = field.value.strip()
+        self.wizard.set_new_password(self, new.value, attributes)
+
+    def show_error(self, message: str) -> None:
+        super().show_error(message)
+        self.wipe()
+        self.query_one("#new-password", Input).focus()
+
+    def wipe(self) -> None:
+        self.query_one("#new-password", PasswordInput).wipe()
+        self.query_one("#confirm-password", PasswordInput).wipe()

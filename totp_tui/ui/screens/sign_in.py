@@ -1,0 +1,93 @@
+"""Sign-in: the first screen, username focused."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.widgets import Footer, Input, Label, Static
+
+from totp_tui.ui.screens.base import WizardScreen
+from totp_tui.ui.widgets.inputs import PasswordInput
+from totp_tui.ui.widgets.status_line import StatusLine
+
+
+@dataclass(frozen=True)
+class DemoNotice:
+    """What `totp-tui demo` shows so a person can sign in to the local Cognito."""
+
+    username: str
+    temporary_password: str = field(repr=False)
+
+
+class SignInScreen(WizardScreen):
+    # priority: the focused Input's own Enter binding would hide this one from the footer.
+    BINDINGS = [Binding("enter", "submit", "Sign in", show=True, priority=True)]
+
+    def __init__(
+        self,
+        pool_description: str,
+        username: str = "",
+        message: str = "",
+        demo: DemoNotice | None = None,
+    ) -> None:
+        super().__init__()
+        self._pool_description = pool_description
+        self._username = username
+        self._message = message
+        self._demo = demo
+
+    def compose(self) -> ComposeResult:
+        yield Static("totp-tui · set up an authenticator app", classes="title-bar")
+        with Vertical(classes="card", id="sign-in-card") as card:
+            card.border_title = "Sign in"
+            yield Static(self._pool_description, classes="pool", markup=False)
+            yield Label("Username", classes="first")
+            yield Input(value=self._username, placeholder="name or email", id="username")
+            yield Label("Password")
+            yield PasswordInput(id="password")
+            yield StatusLine(self._message, id="status")
+        if self._demo:
+            with Vertical(classes="card demo", id="demo-notice") as notice:
+                notice.border_title = "Local demo Cognito"
+                yield Static(
+                    f"Username: {self._demo.username}\n"
+                    f"Temporary password: {self._demo.temporary_password}",
+                    markup=False,
+                )
+        yield Footer()
+
+    def on_mount(self) -> None:
+        if self._message:
+            self.status.error(self._message)
+        # The keyboard contract: the username has focus at start, even when prefilled.
+        self.query_one("#username", Input).focus()
+
+    def action_submit(self) -> None:
+        username_input = self.query_one("#username", Input)
+        username = username_input.value.strip()
+        password_input = self.query_one("#password", PasswordInput)
+        if self.focused is username_input and username and not password_input.value:
+            password_input.focus()  # Enter after the username moves on, as in most forms
+            return
+        if not username:
+            self.status.error("Type your username.")
+            self.query_one("#username", Input).focus()
+            return
+        if not password_input.value:
+            self.status.error("Type your password.")
+            password_input.focus()
+            return
+        self.wizard.sign_in(self, username, password_input.value)
+
+    def show_error(self, message: str) -> None:
+        super().show_error(message)
+        # The password was wrong or the request failed: it has to be typed again anyway.
+        password = self.query_one("#password", PasswordInput)
+        password.wipe()
+        password.focus()
+
+    def wipe(self) -> None:
+        self.query_one("#password", PasswordInput).wipe()

@@ -1,0 +1,1 @@
+"""Thin widgets for the wizard's screens, one per domain thing it shows."""
