@@ -1,0 +1,56 @@
+# totp-tui. `make demo` and `make test` work on a fresh Debian machine: each creates the
+# virtual environment, installs the Python packages, and (as root) the Debian packages.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+# Debian packages the tests and the demo rely on: tmux drives the real process in the
+# end-to-end tests; gnome-keyring, dbus and libsecret-tools give a real Secret Service.
+DEBIAN_PACKAGES := tmux gnome-keyring dbus libsecret-tools
+DEBIAN_COMMANDS := tmux gnome-keyring-daemon dbus-run-session secret-tool
+
+.PHONY: install system-deps demo test lint format screenshots bench clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+# Installs what is missing with apt-get when run as root; otherwise says what to install.
+system-deps:
+	@missing=""; for c in $(DEBIAN_COMMANDS); do command -v $$c >/dev/null 2>&1 || missing="$$missing $$c"; done; \
+	if [ -n "$$missing" ]; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+			echo "Installing Debian packages ($$missing missing): $(DEBIAN_PACKAGES)"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(DEBIAN_PACKAGES) >/dev/null; \
+		else \
+			echo "Missing:$$missing. Install the Debian packages: $(DEBIAN_PACKAGES)"; \
+		fi; \
+	fi
+
+demo: $(STAMP)
+	$(BIN)/totp-tui demo
+
+# The tests run inside a private D-Bus session with an unlocked gnome-keyring (a real
+# Secret Service), with their own HOME, so nothing touches the user's keyring.
+test: system-deps $(STAMP)
+	tests/with_secret_service.sh $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check totp_tui tests
+	$(BIN)/ruff format --check totp_tui tests
+	$(BIN)/mypy
+
+format: $(STAMP)
+	$(BIN)/ruff format totp_tui tests
+	$(BIN)/ruff check --fix totp_tui tests
+
+screenshots: $(STAMP)
+	$(BIN)/python -m tests.screenshots screenshots
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache

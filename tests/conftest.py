@@ -1,0 +1,73 @@
+"""Shared fixtures: the local Cognito over real HTTP on 127.0.0.1, pools and users in it."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import pytest
+
+from totp_tui.demo import DemoPool, LocalCognito, temporary_password
+from totp_tui.settings import Settings
+
+
+@dataclass(frozen=True)
+class PoolUser:
+    """A user created by an administrator, who must choose a new password and set up TOTP."""
+
+    username: str
+    password: str = field(repr=False)
+    new_password: str = field(repr=False)
+
+
+@pytest.fixture(scope="session")
+def local_cognito() -> Iterator[LocalCognito]:
+    server = LocalCognito().start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def pool(local_cognito: LocalCognito) -> DemoPool:
+    """A fresh pool that requires MFA with TOTP, and an app client without a secret."""
+    return local_cognito.create_pool()
+
+
+@pytest.fixture
+def pool_with_secret(local_cognito: LocalCognito) -> DemoPool:
+    return local_cognito.create_pool(with_client_secret=True)
+
+
+def make_user(local_cognito: LocalCognito, pool: DemoPool, username: str = "") -> PoolUser:
+    user = PoolUser(
+        username=username or f"user{secrets.token_hex(4)}",
+        password=temporary_password(),
+        new_password=temporary_password(),
+    )
+    local_cognito.create_user(pool, user.username, user.password)
+    return user
+
+
+@pytest.fixture
+def user(local_cognito: LocalCognito, pool: DemoPool) -> PoolUser:
+    return make_user(local_cognito, pool)
+
+
+def settings_for(local_cognito: LocalCognito, pool: DemoPool, **overrides: object) -> Settings:
+    values: dict[str, object] = {
+        "region": pool.region,
+        "user_pool_id": pool.user_pool_id,
+        "client_id": pool.client_id,
+        "client_secret": pool.client_secret,
+        "endpoint_url": local_cognito.endpoint_url,
+    }
+    values.update(overrides)
+    return Settings(**values)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def settings(local_cognito: LocalCognito, pool: DemoPool) -> Settings:
+    return settings_for(local_cognito, pool)

@@ -1,0 +1,113 @@
+"""The command line: bad values stop before any screen with one line and exit code 2."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from totp_tui.cli import build_parser, main, requested
+from totp_tui.settings import effective_settings
+
+POOL = ["--user-pool-id", "us-east-1_AbC123", "--client-id", "1example23456789"]
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (["--user-pool-id", "AbC123", "--client-id", "abc"], "is not of the form <region>_<id>"),
+        ([*POOL, "--region", "eu-west-1"], "lives in us-east-1, but the region is eu-west-1"),
+        ([*POOL, "--endpoint-url", "ftp://example.com"], "must start with https://"),
+        ([*POOL, "--issuer", "Acme:Corp"], "must not contain ':'"),
+        ([*POOL, "--ca-bundle", "/nonexistent/ca.pem"], "is not a readable file"),
+        (["--client-id", "abc"], "--user-pool-id is required"),
+        (["--user-pool-id", "us-east-1_AbC123"], "--client-id is required"),
+        ([*POOL, "--connect-timeout", "0"], "between 0 and 600"),
+    ],
+)
+def test_bad_values_exit_2_with_one_line(
+    argv: list[str], expected: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1, err
+    assert err.startswith("totp-tui: error: ")
+    assert expected in err
+
+
+def test_unknown_auth_flow_is_refused_by_argparse(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main([*POOL, "--auth-flow", "CUSTOM_AUTH"])
+    assert exit_info.value.code == 2
+    assert "invalid choice" in capsys.readouterr().err
+
+
+def test_aws_cli_timeout_spellings_are_accepted() -> None:
+    args = build_parser().parse_args(
+        [*POOL, "--cli-connect-timeout", "3", "--cli-read-timeout", "7"]
+    )
+    settings = effective_settings(requested(args), {})
+    assert (settings.connect_timeout, settings.read_timeout) == (3.0, 7.0)
+
+
+def test_flags_reach_the_settings() -> None:
+    args = build_parser().parse_args(
+        [
+            *POOL,
+            "--username",
+            "jane",
+            "--auth-flow",
+            "USER_PASSWORD_AUTH",
+            "--issuer",
+            "Acme",
+            "--endpoint-url",
+            "http://127.0.0.1:5000",
+            "--no-verify-ssl",
+            "--no-save",
+        ]
+    )
+    settings = effective_settings(requested(args), {})
+    assert settings.region == "us-east-1"  # from the pool id
+    assert settings.username == "jane"
+    assert settings.auth_flow == "USER_PASSWORD_AUTH"
+    assert settings.issuer == "Acme"
+    assert settings.endpoint_url == "http://127.0.0.1:5000"
+    assert settings.verify is False
+    assert settings.save is False
+
+
+def test_client_secret_comes_from_the_environment_only() -> None:
+    args = build_parser().parse_args(POOL)
+    settings = effective_settings(requested(args), {"TOTP_TUI_CLIENT_SECRET": "s3cr3t-value"})
+    assert settings.client_secret == "s3cr3t-value"
+    assert "s3cr3t-value" not in repr(settings)
+    # No flag for it: flags show in `ps`.
+    assert "--client-secret" not in build_parser().format_help()
+
+
+@pytest.mark.parametrize("entry", [["-m", "totp_tui"]])
+def test_python_dash_m_works_like_the_command(entry: list[str]) -> None:
+    version = subprocess.run(
+        [sys.executable, *entry, "--version"], capture_output=True, text=True, timeout=30
+    )
+    assert version.returncode == 0
+    assert version.stdout.startswith("totp-tui ")
+    bad = subprocess.run(
+        [sys.executable, *entry, "--user-pool-id", "nope", "--client-id", "x"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert bad.returncode == 2
+    assert "Traceback" not in bad.stderr
+    assert bad.stderr.startswith("totp-tui: error: ")
+
+
+def test_console_script_is_installed() -> None:
+    from pathlib import Path
+
+    script = Path(sys.executable).parent / "totp-tui"
+    result = subprocess.run([str(script), "--help"], capture_output=True, text=True, timeout=30)
+    assert result.returncode == 0
+    assert "--user-pool-id" in result.stdout
