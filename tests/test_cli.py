@@ -24,11 +24,20 @@ POOL = ["--user-pool-id", "us-east-1_AbC123", "--client-id", "1example23456789"]
         (["--client-id", "abc"], "--user-pool-id is required"),
         (["--user-pool-id", "us-east-1_AbC123"], "--client-id is required"),
         ([*POOL, "--connect-timeout", "0"], "between 0 and 600"),
+        ([*POOL, "--read-timeout", "-1"], "between 0 and 600"),
     ],
 )
 def test_bad_values_exit_2_with_one_line(
-    argv: list[str], expected: str, capsys: pytest.CaptureFixture[str]
+    argv: list[str],
+    expected: str,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    # If validation let a value through, the wizard would start: fail instead of hanging.
+    def no_wizard(*_: object, **__: object) -> int:
+        raise AssertionError("the wizard started despite a bad value")
+
+    monkeypatch.setattr("totp_tui.cli.run_wizard", no_wizard)
     assert main(argv) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1, err

@@ -1,4 +1,5 @@
-"""The --debug / --log-file log: the app's own steps, never a secret.
+"""The --debug / --log-file log: the app's steps and, with --debug, botocore's wire traffic,
+with every secret field redacted.
 
 The file is created with mode 0600 before anything is written: it names users and pools.
 """
@@ -7,7 +8,15 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Iterable
 from pathlib import Path
+
+from totp_tui.redaction import RedactingFilter
+
+# botocore's wire log (requests, responses, retries) is what --debug is for; its event-hook
+# and loader chatter is not.
+_WIRE_LOGGERS = ("botocore", "urllib3")
+_QUIET_LOGGERS = ("botocore.hooks", "botocore.loaders", "botocore.credentials")
 
 
 def default_log_path() -> Path:
@@ -23,16 +32,27 @@ def open_private(path: Path) -> int:
     return fd
 
 
-def configure(log_file: str | None, debug: bool) -> Path | None:
-    """Send the "totp_tui" logger to a private file; returns the path, or None for no log."""
+def configure(
+    log_file: str | None, debug: bool, literals: Iterable[str] = ()
+) -> Path | None:
+    """Send the app's log (and with --debug botocore's) to a private file, through the
+    redacting filter. `literals`: values to mask wherever they appear (the client secret).
+    Returns the path, or None when no log was asked for."""
     if not (log_file or debug):
         return None
     path = Path(log_file) if log_file else default_log_path()
     stream = os.fdopen(open_private(path), "a", encoding="utf-8")
     handler = logging.StreamHandler(stream)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    logger = logging.getLogger("totp_tui")
-    logger.addHandler(handler)
-    logger.setLevel(logging.DEBUG if debug else logging.INFO)
-    logger.propagate = False
+    # On the handler, not a logger: every record that reaches the file passes through it,
+    # whichever logger (ours, botocore's, a library's) wrote it.
+    handler.addFilter(RedactingFilter(literals))
+    names = ("totp_tui", *_WIRE_LOGGERS) if debug else ("totp_tui",)
+    for name in names:
+        logger = logging.getLogger(name)
+        logger.addHandler(handler)
+        logger.setLevel(logging.DEBUG if debug else logging.INFO)
+        logger.propagate = False
+    for name in _QUIET_LOGGERS:
+        logging.getLogger(name).setLevel(logging.INFO)
     return path

@@ -21,9 +21,9 @@ DEFAULT_READ_TIMEOUT = 30.0
 
 # Shapes from the Cognito API model: region like "eu-west-2" (also "us-gov-west-1"),
 # pool id "<region>_<id>", client id of 1-128 word characters (AWS issues 26 lowercase ones).
-_REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d{1,2}$")
+_REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d{1,2}$", re.ASCII)
 _POOL_ID = re.compile(r"^(?P<region>[\w-]+)_(?P<id>[0-9a-zA-Z]+)$")
-_CLIENT_ID = re.compile(r"^[\w+]{1,128}$")
+_CLIENT_ID = re.compile(r"^[\w+]{1,128}$", re.ASCII)  # the API's \w is ASCII-only
 
 
 class SettingsError(ValueError):
@@ -184,10 +184,14 @@ def effective_settings(flags: RequestedSettings, env: Mapping[str, str]) -> Sett
     if ca_bundle:
         validate_ca_bundle(ca_bundle)
 
+    # "is None", not "or": an explicit 0 must be refused, not silently replaced by the default.
     connect_timeout = validate_timeout(
-        "--connect-timeout", flags.connect_timeout or DEFAULT_CONNECT_TIMEOUT
+        "--connect-timeout",
+        DEFAULT_CONNECT_TIMEOUT if flags.connect_timeout is None else flags.connect_timeout,
     )
-    read_timeout = validate_timeout("--read-timeout", flags.read_timeout or DEFAULT_READ_TIMEOUT)
+    read_timeout = validate_timeout(
+        "--read-timeout", DEFAULT_READ_TIMEOUT if flags.read_timeout is None else flags.read_timeout
+    )
 
     return Settings(
         region=region,

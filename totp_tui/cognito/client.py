@@ -22,6 +22,15 @@ def make_client(settings: Settings) -> CognitoIdentityProviderClient:
     from botocore import UNSIGNED
     from botocore.config import Config
 
+    if not settings.verify_ssl:
+        # The user asked for it with --no-verify-ssl; urllib3 would otherwise print a
+        # warning to stderr on every request, over the wizard's screen.
+        import warnings
+
+        from urllib3.exceptions import InsecureRequestWarning
+
+        warnings.simplefilter("ignore", InsecureRequestWarning)
+
     config = Config(
         signature_version=UNSIGNED,
         region_name=settings.region,

@@ -111,18 +111,47 @@ _SECRET_HASH = Problem(
     "Set TOTP_TUI_CLIENT_SECRET to it.",
     _R.FIX_SETTINGS,
 )
+_TEMPORARY_PASSWORD_EXPIRED = Problem(
+    "The temporary password has expired. Ask an administrator to send a new one.", _R.STOP
+)
+_FLOW_NOT_ENABLED = Problem(
+    "This app client does not allow this sign-in flow. Use the other --auth-flow "
+    "(USER_SRP_AUTH or USER_PASSWORD_AUTH), or ask the administrator to enable it.",
+    _R.FIX_SETTINGS,
+)
+# Also used by the flow when a 200 answer is not one of Cognito's.
+NOT_COGNITO = Problem(
+    "The endpoint answered with something that is not Cognito (a proxy or captive "
+    "portal page?). Check the network and --endpoint-url.",
+    _R.RETRY_LATER,
+)
 
 
 def from_client_error(code: str, service_message: str) -> CognitoError:
     """Translate a ClientError's code and message."""
+    lowered = service_message.lower()
     if code == "NotAuthorizedException":
-        lowered = service_message.lower()
         if "session" in lowered and ("invalid" in lowered or "expired" in lowered):
             return CognitoError(code, _EXPIRED_SESSION.message, _EXPIRED_SESSION.recovery)
-        if "secret hash" in lowered or "client secret" in lowered:
+        # "Unable to verify secret hash for client ..." and, with no hash sent at all,
+        # "Client ... is configured with secret but SECRET_HASH was not received".
+        if any(word in lowered for word in ("secret hash", "secret_hash", "client secret")):
             return CognitoError(code, _SECRET_HASH.message, _SECRET_HASH.recovery)
-    if code == "InvalidParameterException" and "secret_hash" in service_message.lower():
+        if "attempts exceeded" in lowered:  # locked out: retrying now only extends the lock
+            locked = SERVICE_ERRORS["LimitExceededException"]
+            return CognitoError(code, locked.message, locked.recovery)
+        if "temporary password has expired" in lowered:
+            return CognitoError(
+                code, _TEMPORARY_PASSWORD_EXPIRED.message, _TEMPORARY_PASSWORD_EXPIRED.recovery
+            )
+    if code == "InvalidParameterException" and "secret_hash" in lowered:
         return CognitoError(code, _SECRET_HASH.message, _SECRET_HASH.recovery)
+    if code == "InvalidParameterException" and "flow not enabled" in lowered:
+        return CognitoError(code, _FLOW_NOT_ENABLED.message, _FLOW_NOT_ENABLED.recovery)
+    if code.isdigit():
+        # Only an HTTP status, no Cognito error type: a proxy or portal answered (its body is
+        # a web page, not worth showing).
+        return CognitoError(code, NOT_COGNITO.message, NOT_COGNITO.recovery)
     problem = SERVICE_ERRORS.get(code)
     if problem is None:
         # Unknown: show what the service said, never a traceback.
@@ -175,12 +204,7 @@ def from_exception(error: BaseException) -> CognitoError:
             name, "Could not connect through the HTTPS proxy. Check HTTPS_PROXY.", _R.RETRY_LATER
         )
     if isinstance(error, ResponseParserError):
-        return CognitoError(
-            name,
-            "The endpoint answered with something that is not Cognito (a proxy or captive "
-            "portal page?). Check the network and --endpoint-url.",
-            _R.RETRY_LATER,
-        )
+        return CognitoError(name, NOT_COGNITO.message, NOT_COGNITO.recovery)
     if isinstance(error, bx.NoRegionError):
         return CognitoError(name, "No region is set. Pass --region.", _R.FIX_SETTINGS)
     if isinstance(error, bx.BotoCoreError):

@@ -15,7 +15,7 @@ import json
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from totp_tui.cognito.errors import CognitoError, Recovery, from_exception
+from totp_tui.cognito.errors import NOT_COGNITO, CognitoError, Recovery, from_exception
 from totp_tui.settings import Settings
 
 if TYPE_CHECKING:
@@ -128,6 +128,12 @@ _NOT_HANDLED = {
     "CUSTOM_CHALLENGE": "This user pool uses a custom sign-in challenge, not handled here.",
     "DEVICE_SRP_AUTH": "This user pool asks for device authentication, not handled here.",
 }
+
+
+def _not_cognito() -> CognitoError:
+    # botocore turns a 200 answer that is not JSON (a captive portal's page) into a dict with
+    # none of Cognito's fields.
+    return CognitoError("UnexpectedResponse", NOT_COGNITO.message, NOT_COGNITO.recovery)
 
 
 # --- The flow --------------------------------------------------------------------------------
@@ -265,9 +271,14 @@ class EnrolmentFlow:
             self._session = None
             return done(self._username)
         challenge = response.get("ChallengeName", "")
+        if not challenge:
+            raise _not_cognito()
         parameters: dict[str, str] = response.get("ChallengeParameters") or {}
         self._session = response.get("Session") or self._session
-        self._username = parameters.get("USERNAME") or self._username
+        # NEW_PASSWORD_REQUIRED names the user only by USER_ID_FOR_SRP (sign-in by alias).
+        self._username = (
+            parameters.get("USERNAME") or parameters.get("USER_ID_FOR_SRP") or self._username
+        )
         if challenge == "NEW_PASSWORD_REQUIRED":
             return NewPasswordRequired(self._username, _required_attributes(parameters))
         if challenge == "MFA_SETUP":
@@ -289,6 +300,8 @@ class EnrolmentFlow:
     def _associate(self) -> TotpSecretIssued:
         response = self._call("associate_software_token", Session=self._require_session())
         self._session = response.get("Session") or self._session
+        if not response.get("SecretCode"):
+            raise _not_cognito()
         return TotpSecretIssued(self._username, response["SecretCode"])
 
     def _add_secret_hash(self, params: dict[str, str], username: str) -> None:

@@ -27,6 +27,7 @@ from totp_tui.cognito.flow import (
     TotpSecretIssued,
 )
 from totp_tui.settings import Settings
+from totp_tui.ui.crash_report import crash_report
 from totp_tui.ui.screens.base import WizardScreen
 from totp_tui.ui.screens.done import DoneScreen, StopScreen
 from totp_tui.ui.screens.enrol import EnrolScreen
@@ -70,6 +71,7 @@ class TotpApp(App[None]):
         self._client_lock = threading.Lock()
         self._flow: EnrolmentFlow | None = None
         self._account = ""  # the name the user typed: the label their app will show
+        self._crash: BaseException = RuntimeError("unknown")
 
     # Start-up ----------------------------------------------------------------------------
 
@@ -148,11 +150,16 @@ class TotpApp(App[None]):
     def _run(self, screen: WizardScreen, busy_text: str, call: Callable[[], Step]) -> None:
         if not screen.begin(busy_text):
             return  # a request is already running: a second Enter does nothing
+        # Textual keeps the Worker, and so `work`, alive in the context of every task started
+        # from its answer (the whole next screen): `work` must not keep `call`, whose closure
+        # holds what the user typed (a password). Handed over once, dropped after the call.
+        pending = [call]
+        del call
 
         def work() -> None:
             outcome: Step | CognitoError | tuple[TotpSecretIssued, QrMatrix]
             try:
-                step = call()
+                step = pending.pop()()
                 outcome = self._with_qr(step) if isinstance(step, TotpSecretIssued) else step
             except CognitoError as error:
                 outcome = error
@@ -225,6 +232,21 @@ class TotpApp(App[None]):
     def _wipe_screen(self) -> None:
         if isinstance(self.screen, WizardScreen):
             self.screen.wipe()
+
+    # Crashes -----------------------------------------------------------------------------
+
+    def _handle_exception(self, error: Exception) -> None:
+        self._crash = error  # Textual's _fatal_error takes no argument
+        super()._handle_exception(error)  # sets the exit code to 1
+
+    def _fatal_error(self) -> None:
+        """Replaces Textual's report, which prints local variables (the password among them)."""
+        from rich.text import Text
+
+        self.bell()
+        self._wipe_screen()
+        self._exit_renderables.append(Text(crash_report(self._crash)))
+        self._close_messages_no_wait()
 
     async def action_quit(self) -> None:
         self._wipe_screen()

@@ -1,0 +1,309 @@
+"""The engine against the local Cognito over real HTTP: enrolment as a person goes through it,
+then proof that it took (a fresh sign-in asks for, and accepts, a code from the secret).
+
+Nothing here prints a password, secret, Session or token: comparisons of those are made into
+booleans first, so a failure message says what went wrong without showing them.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import pyotp
+import pytest
+from botocore.exceptions import ClientError
+
+from tests.conftest import PoolUser, make_user, settings_for
+from tests.totp_clock import code_now, wait_for_next_window, wrong_code
+from totp_tui.cognito.client import make_client
+from totp_tui.cognito.errors import CognitoError, Recovery
+from totp_tui.cognito.flow import (
+    ChallengeNotHandled,
+    Enrolled,
+    EnrolmentFlow,
+    NewPasswordRequired,
+    TotpSecretIssued,
+)
+from totp_tui.demo import DemoPool, LocalCognito, active_secret
+from totp_tui.settings import RequestedSettings, Settings, effective_settings
+
+FLOWS = ["USER_SRP_AUTH", "USER_PASSWORD_AUTH"]
+CLIENT_KINDS = ["no secret", "with secret"]
+
+
+class Watched:
+    """A flow over a real client whose calls are counted by botocore's own event hooks."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.client: Any = make_client(settings)
+        self.flow = EnrolmentFlow(settings, self.client)
+        self.operations: list[str] = []
+        self.last_session: str | None = None
+        self.authorization_headers = 0
+        events = self.client.meta.events
+        events.register("before-call.cognito-idp", self._before_call)
+        events.register("after-call.cognito-idp", self._after_call)
+        events.register("before-send.cognito-idp", self._before_send)
+
+    def _before_call(self, model: Any, **_: Any) -> None:
+        self.operations.append(model.name)
+
+    def _after_call(self, parsed: dict[str, Any], **_: Any) -> None:
+        self.last_session = parsed.get("Session") or self.last_session
+
+    def _before_send(self, request: Any, **_: Any) -> None:
+        if "Authorization" in request.headers:
+            self.authorization_headers += 1
+
+
+def is_cognito_style_secret(secret: str) -> bool:
+    """32 base32 characters: 160 random bits, what Cognito issues and pyotp accepts."""
+    if len(secret) != 32 or secret.upper() != secret:
+        return False
+    try:
+        raw = base64.b32decode(secret)
+    except ValueError:
+        return False
+    return len(raw) == 20 and len(pyotp.TOTP(secret).now()) == 6
+
+
+def client_secret_hash(pool: DemoPool, username: str) -> str:
+    assert pool.client_secret is not None
+    digest = hmac.new(
+        pool.client_secret.encode(), (username + pool.client_id).encode(), hashlib.sha256
+    ).digest()
+    return base64.b64encode(digest).decode()
+
+
+def pool_of_kind(local_cognito: LocalCognito, kind: str) -> DemoPool:
+    return local_cognito.create_pool(with_client_secret=kind == "with secret")
+
+
+def enrol(watched: Watched, user: PoolUser) -> TotpSecretIssued:
+    """Sign in with the temporary password, choose a new one, get the secret, with checks."""
+    step = watched.flow.sign_in(user.username, user.password)
+    assert step == NewPasswordRequired(user.username, ())
+    issued = watched.flow.set_new_password(user.new_password)
+    assert isinstance(issued, TotpSecretIssued)
+    assert issued.username == user.username
+    assert is_cognito_style_secret(issued.secret), "the secret is not 32 base32 chars / 160 bits"
+    return issued
+
+
+# --- Enrolment -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", CLIENT_KINDS)
+@pytest.mark.parametrize("auth_flow", FLOWS)
+def test_enrolment_with_a_wrong_then_right_code(
+    local_cognito: LocalCognito, auth_flow: str, kind: str
+) -> None:
+    pool = pool_of_kind(local_cognito, kind)
+    user = make_user(local_cognito, pool)
+    watched = Watched(settings_for(local_cognito, pool, auth_flow=auth_flow))
+    issued = enrol(watched, user)
+    assert active_secret(pool.user_pool_id, user.username) is None  # nothing verified yet
+
+    with pytest.raises(CognitoError) as caught:
+        watched.flow.verify_code(wrong_code(issued.secret))
+    assert caught.value.recovery is Recovery.RETRY_INPUT
+    assert "code is not right" in caught.value.message
+
+    # Same flow, same secret: the person types the next code from the app they already set up.
+    assert watched.flow.verify_code(code_now(issued.secret)) == Enrolled(user.username)
+    held = active_secret(pool.user_pool_id, user.username) == issued.secret
+    assert held, "Cognito holds a different secret from the one the person was shown"
+
+    first_steps = ["InitiateAuth"] + (
+        ["RespondToAuthChallenge"] if auth_flow == "USER_SRP_AUTH" else []
+    )
+    assert watched.operations == [
+        *first_steps,
+        "RespondToAuthChallenge",  # NEW_PASSWORD_REQUIRED
+        "AssociateSoftwareToken",
+        "VerifySoftwareToken",  # wrong code
+        "VerifySoftwareToken",
+        "RespondToAuthChallenge",  # MFA_SETUP
+    ]
+    assert watched.flow.calls == len(watched.operations)
+    assert watched.authorization_headers == 0  # no IAM signature, no credentials needed
+
+
+def test_settings_from_flags_and_environment_reach_the_service(
+    local_cognito: LocalCognito,
+) -> None:
+    # As the command line builds them: endpoint and client secret from the environment.
+    pool = local_cognito.create_pool(with_client_secret=True)
+    user = make_user(local_cognito, pool)
+    assert pool.client_secret is not None
+    settings = effective_settings(
+        RequestedSettings(user_pool_id=pool.user_pool_id, client_id=pool.client_id),
+        {
+            "AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER": local_cognito.endpoint_url,
+            "TOTP_TUI_CLIENT_SECRET": pool.client_secret,
+        },
+    )
+    issued = enrol(Watched(settings), user)
+    assert issued.username == user.username
+
+
+def test_works_without_any_aws_credentials(
+    local_cognito: LocalCognito, pool: DemoPool, user: PoolUser, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/credentials")
+    monkeypatch.setenv("AWS_CONFIG_FILE", "/nonexistent/config")
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    watched = Watched(settings_for(local_cognito, pool))
+    enrol(watched, user)
+    assert watched.authorization_headers == 0
+
+
+# --- Proof that enrolment took ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EnrolledUser:
+    pool: DemoPool
+    user: PoolUser
+    settings: Settings
+    secret: str = field(repr=False)
+
+
+@pytest.fixture(scope="module")
+def enrolled_users(local_cognito: LocalCognito) -> Iterator[dict[tuple[str, str], EnrolledUser]]:
+    """One enrolled user per sign-in flow and client kind, then ONE wait for the next TOTP
+    window for all of them: Cognito refuses a code that was used once."""
+    enrolled: dict[tuple[str, str], EnrolledUser] = {}
+    for auth_flow in FLOWS:
+        for kind in CLIENT_KINDS:
+            pool = pool_of_kind(local_cognito, kind)
+            user = make_user(local_cognito, pool)
+            settings = settings_for(local_cognito, pool, auth_flow=auth_flow)
+            watched = Watched(settings)
+            issued = enrol(watched, user)
+            assert watched.flow.verify_code(code_now(issued.secret)) == Enrolled(user.username)
+            enrolled[auth_flow, kind] = EnrolledUser(pool, user, settings, issued.secret)
+    wait_for_next_window()  # the slow part of this module (up to 30 s), paid once
+    yield enrolled
+
+
+class TestEnrolmentProvedBySignIn:
+    """Slow: shares one wait for the next 30-second TOTP window (see `enrolled_users`)."""
+
+    @pytest.mark.parametrize("kind", CLIENT_KINDS)
+    @pytest.mark.parametrize("auth_flow", FLOWS)
+    def test_next_sign_in_asks_for_and_accepts_a_code_from_the_secret(
+        self, enrolled_users: dict[tuple[str, str], EnrolledUser], auth_flow: str, kind: str
+    ) -> None:
+        enrolled = enrolled_users[auth_flow, kind]
+        user, pool = enrolled.user, enrolled.pool
+        watched = Watched(enrolled.settings)
+
+        step = watched.flow.sign_in(user.username, user.new_password)
+        assert isinstance(step, ChallengeNotHandled)
+        assert step.challenge == "SOFTWARE_TOKEN_MFA"
+        assert "already enrolled" in step.message
+        assert watched.last_session, "Cognito sent no Session with its SOFTWARE_TOKEN_MFA"
+
+        # Answer the challenge by hand, as an app signing the person in would.
+        def answer(code: str) -> dict[str, Any]:
+            responses = {"USERNAME": user.username, "SOFTWARE_TOKEN_MFA_CODE": code}
+            if pool.client_secret:
+                responses["SECRET_HASH"] = client_secret_hash(pool, user.username)
+            result: dict[str, Any] = watched.client.respond_to_auth_challenge(
+                ClientId=pool.client_id,
+                ChallengeName="SOFTWARE_TOKEN_MFA",
+                Session=watched.last_session,
+                ChallengeResponses=responses,
+            )
+            return result
+
+        with pytest.raises(ClientError) as refused:
+            answer(wrong_code(enrolled.secret))
+        assert refused.value.response["Error"]["Code"] == "CodeMismatchException"
+
+        result = answer(code_now(enrolled.secret))
+        has_tokens = "AccessToken" in result.get("AuthenticationResult", {})
+        assert has_tokens, "a code from the enrolled secret did not sign the person in"
+
+
+# --- Mistakes people make ----------------------------------------------------------------------
+
+
+def sign_in_error(settings: Settings, username: str, password: str) -> CognitoError:
+    flow = EnrolmentFlow(settings, make_client(settings))
+    with pytest.raises(CognitoError) as caught:
+        flow.sign_in(username, password)
+    return caught.value
+
+
+def test_wrong_password_reads_exactly_like_an_unknown_user(
+    local_cognito: LocalCognito, pool: DemoPool, user: PoolUser
+) -> None:
+    # The local Cognito's SRP accepts any password (DESIGN.md §5): the password flow checks it.
+    settings = settings_for(local_cognito, pool, auth_flow="USER_PASSWORD_AUTH")
+    wrong_password = sign_in_error(settings, user.username, "fake-Wrong-Password-1")
+    unknown_user = sign_in_error(settings, "nobody-" + user.username, "fake-Wrong-Password-1")
+    assert wrong_password.recovery is unknown_user.recovery is Recovery.RETRY_INPUT
+    assert wrong_password.message == unknown_user.message == "Incorrect username or password."
+
+
+def test_unknown_user_with_srp(local_cognito: LocalCognito, pool: DemoPool) -> None:
+    error = sign_in_error(settings_for(local_cognito, pool), "nobody-here", "fake-Password-1")
+    assert error.recovery is Recovery.RETRY_INPUT
+    assert error.message == "Incorrect username or password."
+
+
+def test_a_wrong_password_can_be_corrected_in_the_same_flow(
+    local_cognito: LocalCognito, pool: DemoPool, user: PoolUser
+) -> None:
+    settings = settings_for(local_cognito, pool, auth_flow="USER_PASSWORD_AUTH")
+    flow = EnrolmentFlow(settings, make_client(settings))
+    with pytest.raises(CognitoError):
+        flow.sign_in(user.username, "fake-Wrong-Password-1")
+    assert flow.sign_in(user.username, user.password) == NewPasswordRequired(user.username)
+
+
+@pytest.mark.parametrize("auth_flow", FLOWS)
+def test_unknown_app_client_or_pool_means_fix_settings(
+    local_cognito: LocalCognito, user: PoolUser, pool: DemoPool, auth_flow: str
+) -> None:
+    for settings in (
+        settings_for(
+            local_cognito, pool, auth_flow=auth_flow, client_id="nosuchclient0000000000000"
+        ),
+        settings_for(
+            local_cognito,
+            pool,
+            auth_flow=auth_flow,
+            user_pool_id="us-east-1_NoSuchPool",
+            client_id="nosuchclient0000000000000",
+        ),
+    ):
+        error = sign_in_error(settings, user.username, user.password)
+        assert error.recovery is Recovery.FIX_SETTINGS
+        assert "--client-id" in error.message and "--user-pool-id" in error.message
+
+
+@pytest.mark.parametrize("auth_flow", FLOWS)
+def test_new_password_against_the_policy_can_be_retried(
+    local_cognito: LocalCognito, pool: DemoPool, user: PoolUser, auth_flow: str
+) -> None:
+    watched = Watched(settings_for(local_cognito, pool, auth_flow=auth_flow))
+    assert watched.flow.sign_in(user.username, user.password) == NewPasswordRequired(user.username)
+    with pytest.raises(CognitoError) as caught:
+        watched.flow.set_new_password("short")
+    assert caught.value.code == "InvalidPasswordException"
+    assert caught.value.recovery is Recovery.RETRY_INPUT
+    assert "password policy" in caught.value.message
+    issued = watched.flow.set_new_password(user.new_password)
+    assert isinstance(issued, TotpSecretIssued)
+    assert watched.operations.count("AssociateSoftwareToken") == 1

@@ -1,0 +1,1 @@
+"""totp-tui: enrol Amazon Cognito users in TOTP MFA from the terminal."""
