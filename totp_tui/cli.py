@@ -132,11 +132,13 @@ def run_wizard(settings: Settings, demo: DemoNotice | None = None) -> int:
     from totp_tui.ui.app import TotpApp
 
     try:
-        log_path = debug_log.configure(settings.log_file, settings.debug)
+        log_path = debug_log.configure(
+            settings.log_file, settings.debug, literals=[settings.client_secret or ""]
+        )
     except OSError as error:
         return fail(f"cannot write the log file: {error.strerror}")
     _prepare_terminal()
-    app = TotpApp(settings, demo=demo)
+    app = TotpApp(settings, demo=demo, handle_signals=True)
     app.run()
     if log_path:
         print(f"totp-tui: log written to {log_path}", file=sys.stderr)

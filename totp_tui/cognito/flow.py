@@ -12,7 +12,9 @@ import base64
 import hashlib
 import hmac
 import json
+import time
 from dataclasses import dataclass, field
+from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING, Any
 
 from totp_tui.cognito.errors import NOT_COGNITO, CognitoError, Recovery, from_exception
@@ -73,6 +75,22 @@ Step = (
 
 
 # --- Helpers ---------------------------------------------------------------------------------
+
+
+def clock_offset(response: dict[str, Any], local_time: float) -> float | None:
+    """Seconds the service's clock is ahead of ours, from the response's Date header.
+
+    TOTP codes depend on both clocks; a host whose clock is off confuses people who compare
+    codes. The header has a resolution of one second, which is plenty for a 30 s window.
+    """
+    headers = response.get("ResponseMetadata", {}).get("HTTPHeaders", {})
+    date = headers.get("date")
+    if not date:
+        return None
+    try:
+        return parsedate_to_datetime(date).timestamp() - local_time
+    except (TypeError, ValueError):
+        return None
 
 
 def secret_hash(client_secret: str, username: str, client_id: str) -> str:
@@ -152,6 +170,8 @@ class EnrolmentFlow:
         self._username = ""
         self._session: str | None = None
         self.calls = 0  # service calls made, for the benchmark's "minimum calls" check
+        # Service clock minus ours, in seconds, from the last response's Date header.
+        self.clock_offset: float | None = None
 
     # Public steps -----------------------------------------------------------------------
 
@@ -323,4 +343,7 @@ class EnrolmentFlow:
             response: dict[str, Any] = getattr(self._client, operation)(**kwargs)
         except Exception as error:  # translated; anything unknown is re-raised by from_exception
             raise from_exception(error) from None
+        offset = clock_offset(response, time.time())
+        if offset is not None:
+            self.clock_offset = offset
         return response

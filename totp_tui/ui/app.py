@@ -7,8 +7,10 @@ next screen.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
+import signal
 import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -54,7 +56,12 @@ class TotpApp(App[None]):
     # The palette's built-in "Screenshot" command writes the screen (QR and key included)
     # to a file, and nothing else in it is needed here.
     ENABLE_COMMAND_PALETTE = False
-    BINDINGS = [Binding("ctrl+q", "quit", "Quit", show=True, priority=True)]
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "Quit", show=True, priority=True),
+        # In raw mode Ctrl+C arrives as a key, not SIGINT; it ends the app as SIGINT would.
+        # (priority: it also stops inputs from copying a password with it.)
+        Binding("ctrl+c", "interrupt", "Interrupt", show=False, priority=True),
+    ]
 
     def __init__(
         self,
@@ -62,20 +69,26 @@ class TotpApp(App[None]):
         *,
         demo: DemoNotice | None = None,
         client_factory: ClientFactory = default_client_factory,
+        handle_signals: bool = False,
     ) -> None:
         super().__init__()
         self.settings = settings
         self._demo = demo
         self._client_factory = client_factory
+        self._handle_signals = handle_signals
         self._client: Any = None
         self._client_lock = threading.Lock()
         self._flow: EnrolmentFlow | None = None
         self._account = ""  # the name the user typed: the label their app will show
         self._crash: BaseException = RuntimeError("unknown")
+        # How long Cognito's Session lasts: the app client's AuthSessionValidity (3-15 min).
+        self.session_seconds = 180.0
 
     # Start-up ----------------------------------------------------------------------------
 
     def on_mount(self) -> None:
+        if self._handle_signals:
+            self._install_signal_handlers()
         self.push_screen(self._sign_in_screen(self.settings.username))
         # boto3 and pycognito take a few hundred ms to import: load them while the user types.
         self.run_worker(
@@ -204,7 +217,16 @@ class TotpApp(App[None]):
         if isinstance(outcome, tuple):
             step, matrix = outcome
             log.info("TOTP secret issued; showing the QR code")
-            self._replace(EnrolScreen(self._account, self.settings.issuer, step.secret, matrix))
+            self._replace(
+                EnrolScreen(
+                    self._account,
+                    self.settings.issuer,
+                    step.secret,
+                    matrix,
+                    session_seconds=self.session_seconds,
+                    clock_offset=self._flow.clock_offset if self._flow else None,
+                )
+            )
         elif isinstance(outcome, NewPasswordRequired):
             log.info("new password required")
             self._replace(NewPasswordScreen(self._account, outcome.required_attributes))
@@ -248,6 +270,21 @@ class TotpApp(App[None]):
         self._exit_renderables.append(Text(crash_report(self._crash)))
         self._close_messages_no_wait()
 
-    async def action_quit(self) -> None:
+    # Leaving ------------------------------------------------------------------------------
+
+    def _install_signal_handlers(self) -> None:
+        """SIGTERM (kill, shutdown) and SIGHUP (the SSH connection dropped) end the app like
+        a quit: screen wiped, terminal restored, the shell's usual exit code."""
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGTERM, signal.SIGHUP):
+            loop.add_signal_handler(signum, self.leave, 128 + signum)
+
+    def leave(self, return_code: int = 0) -> None:
         self._wipe_screen()
-        self.exit()
+        self.exit(return_code=return_code)
+
+    async def action_quit(self) -> None:
+        self.leave(0)
+
+    def action_interrupt(self) -> None:
+        self.leave(128 + signal.SIGINT)

@@ -10,10 +10,23 @@ from textual.widgets import Footer, Input, Label, Static
 
 from totp_tui.qr import QrMatrix
 from totp_tui.ui.screens.base import WizardScreen
+from totp_tui.ui.widgets.countdown import SessionCountdown
 from totp_tui.ui.widgets.inputs import CodeInput
 from totp_tui.ui.widgets.qr_code import QrCode
 from totp_tui.ui.widgets.secret_key import SecretKey
 from totp_tui.ui.widgets.status_line import StatusLine
+
+CLOCK_SKEW_LIMIT = 30  # seconds; codes are accepted one 30 s window early or late
+
+
+def clock_warning(offset: float) -> str:
+    direction = "behind" if offset > 0 else "ahead of"
+    return (
+        f"This computer's clock is {abs(offset):.0f} s {direction} Cognito's. Codes come "
+        "from your phone's clock, so they still work if the phone is right; compare "
+        "codes only with the phone."
+    )
+
 
 # The text column beside the QR: wide enough for the key's groups and the messages.
 SIDE_WIDTH = 36
@@ -27,12 +40,22 @@ class EnrolScreen(WizardScreen):
         Binding("ctrl+y", "copy_secret", "Copy key", show=True, priority=True),
     ]
 
-    def __init__(self, account: str, issuer: str, secret: str, matrix: QrMatrix) -> None:
+    def __init__(
+        self,
+        account: str,
+        issuer: str,
+        secret: str,
+        matrix: QrMatrix,
+        session_seconds: float = 180,
+        clock_offset: float | None = None,
+    ) -> None:
         super().__init__()
         self._account = account
         self._issuer = issuer
         self._secret = secret
         self._matrix = matrix
+        self._session_seconds = session_seconds
+        self._clock_offset = clock_offset
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="enrol"):
@@ -49,6 +72,9 @@ class EnrolScreen(WizardScreen):
                 yield Label("Code from the app")
                 yield CodeInput(id="code")
                 yield StatusLine(id="status")
+                yield SessionCountdown(self._session_seconds, id="countdown")
+                if self._clock_offset is not None and abs(self._clock_offset) > CLOCK_SKEW_LIMIT:
+                    yield Static(clock_warning(self._clock_offset), id="clock-skew")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -88,6 +114,15 @@ class EnrolScreen(WizardScreen):
             return
         self.wizard.verify_code(self, code)
 
+    def on_session_countdown_expired(self, event: SessionCountdown.Expired) -> None:
+        event.stop()
+        minutes = self._session_seconds / 60
+        self.wizard.restart(
+            f"The sign-in session expired (Cognito allows {minutes:g} minutes to enter the "
+            "code). Sign in again: you will get a new QR code. Remove the old entry from "
+            "your app."
+        )
+
     def action_copy_secret(self) -> None:
         # OSC 52: reaches the local clipboard over SSH when the terminal allows it.
         self.app.copy_to_clipboard(self._secret)
@@ -101,6 +136,7 @@ class EnrolScreen(WizardScreen):
 
     def wipe(self) -> None:
         self._secret = ""
+        self._matrix = QrMatrix(())  # the QR code's modules are the secret too
         self.query_one(QrCode).wipe()
         self.query_one(SecretKey).wipe()
         self.query_one("#code", CodeInput).value = ""

@@ -50,6 +50,8 @@ class QrCode(Static):
         return True
 
     def wipe(self) -> None:
-        """Forget the drawing (the secret is in it) before the screen goes away."""
+        """Forget the drawing and the matrix (the secret is in both) before the screen goes
+        away: Textual may keep the screen alive after it is left."""
+        self._matrix = QrMatrix(())
         self.drawing = None
         self.update("")
