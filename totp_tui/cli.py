@@ -1,9 +1,11 @@
 """Command line: `totp-tui [options]` runs the wizard; `totp-tui demo` runs it against a local
-Cognito. Bad values stop here with one line and exit code 2, before any screen opens."""
+Cognito; `totp-tui profiles ...` manages saved profiles (profiles_cli.py). Bad values stop here
+with one line and exit code 2, before any screen opens."""
 
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
 from collections.abc import Sequence
@@ -16,12 +18,14 @@ from totp_tui.settings import (
     Settings,
     SettingsError,
     effective_settings,
+    requested_profile_name,
 )
 
 if TYPE_CHECKING:
     from totp_tui.ui.screens.sign_in import DemoNotice
 
 EXIT_USAGE = 2
+_log = logging.getLogger(__name__)
 
 
 def _version() -> str:
@@ -36,42 +40,26 @@ def build_parser() -> argparse.ArgumentParser:
         prog="totp-tui",
         description=(
             "Enrol an Amazon Cognito user in authenticator-app (TOTP) MFA, in the terminal. "
-            "`totp-tui demo` runs it against a local Cognito."
+            "`totp-tui demo` runs it against a local Cognito; `totp-tui profiles` lists, shows, "
+            "saves and deletes saved profiles."
         ),
         epilog=(
+            "Precedence: flags > environment > the profile > defaults. "
             "The app client secret, if the client has one, is read from TOTP_TUI_CLIENT_SECRET "
-            "(never a flag: flags show in `ps`). Region and endpoint also come from AWS_REGION, "
-            "AWS_DEFAULT_REGION, AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER, AWS_ENDPOINT_URL, "
-            "AWS_CA_BUNDLE."
+            "or the profile's keyring entry (never a flag: flags show in `ps`). Region and "
+            "endpoint also come from AWS_REGION, AWS_DEFAULT_REGION, "
+            "AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER, AWS_ENDPOINT_URL, AWS_CA_BUNDLE."
         ),
     )
+    parser.add_argument(
+        "--profile",
+        metavar="NAME",
+        help="use the saved profile NAME (also TOTP_TUI_PROFILE); flags override its values",
+    )
     pool = parser.add_argument_group("user pool")
-    pool.add_argument("--region", help="AWS region (default: the user pool id's prefix)")
-    pool.add_argument("--user-pool-id", metavar="ID", help="e.g. us-east-1_AbC123")
-    pool.add_argument("--client-id", metavar="ID", help="the app client's id")
+    add_pool_options(pool)
     pool.add_argument("--username", help="prefill the username")
-    pool.add_argument(
-        "--auth-flow",
-        choices=AUTH_FLOWS,
-        help="USER_SRP_AUTH (default; the password never leaves this machine) or "
-        "USER_PASSWORD_AUTH (must be enabled on the app client)",
-    )
-    pool.add_argument("--issuer", help="name shown in the authenticator app (default AWSCognito)")
-    net = parser.add_argument_group("network")
-    net.add_argument("--endpoint-url", metavar="URL", help="Cognito endpoint (e.g. a local one)")
-    net.add_argument(
-        "--no-verify-ssl", action="store_true", help="do not verify TLS certificates (tests only)"
-    )
-    net.add_argument("--ca-bundle", metavar="PATH", help="CA certificates to verify TLS with")
-    for name in ("connect", "read"):
-        net.add_argument(
-            f"--{name}-timeout",
-            f"--cli-{name}-timeout",
-            dest=f"{name}_timeout",
-            type=float,
-            metavar="SECONDS",
-            help=f"{name} timeout (default {10 if name == 'connect' else 30})",
-        )
+    add_network_options(parser.add_argument_group("network"))
     out = parser.add_argument_group("output")
     out.add_argument("--debug", action="store_true", help="log the app's steps (no secrets)")
     out.add_argument("--log-file", metavar="PATH", help="write the log here (mode 0600)")
@@ -80,22 +68,57 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def add_pool_options(group: argparse._ActionsContainer) -> None:
+    """--region, --user-pool-id, --client-id, --auth-flow, --issuer (also `profiles save`)."""
+    group.add_argument("--region", help="AWS region (default: the user pool id's prefix)")
+    group.add_argument("--user-pool-id", metavar="ID", help="e.g. us-east-1_AbC123")
+    group.add_argument("--client-id", metavar="ID", help="the app client's id")
+    group.add_argument(
+        "--auth-flow",
+        choices=AUTH_FLOWS,
+        help="USER_SRP_AUTH (default; the password never leaves this machine) or "
+        "USER_PASSWORD_AUTH (must be enabled on the app client)",
+    )
+    group.add_argument("--issuer", help="name shown in the authenticator app (default AWSCognito)")
+
+
+def add_network_options(group: argparse._ActionsContainer) -> None:
+    """--endpoint-url, --no-verify-ssl, --ca-bundle and the timeouts (also `profiles save`)."""
+    group.add_argument("--endpoint-url", metavar="URL", help="Cognito endpoint (e.g. a local one)")
+    group.add_argument(
+        "--no-verify-ssl", action="store_true", help="do not verify TLS certificates (tests only)"
+    )
+    group.add_argument("--ca-bundle", metavar="PATH", help="CA certificates to verify TLS with")
+    for name in ("connect", "read"):
+        group.add_argument(
+            f"--{name}-timeout",
+            f"--cli-{name}-timeout",
+            dest=f"{name}_timeout",
+            type=float,
+            metavar="SECONDS",
+            help=f"{name} timeout (default {10 if name == 'connect' else 30})",
+        )
+
+
 def requested(args: argparse.Namespace) -> RequestedSettings:
+    """The settings the command line asked for; options a parser lacks count as not given."""
     return RequestedSettings(
         region=args.region,
         user_pool_id=args.user_pool_id,
         client_id=args.client_id,
         auth_flow=args.auth_flow,
         issuer=args.issuer,
-        username=args.username,
+        username=getattr(args, "username", None),
         endpoint_url=args.endpoint_url,
-        verify_ssl=not args.no_verify_ssl,
+        # Only --no-verify-ssl exists: without it, the profile's choice (or True) stands.
+        verify_ssl=False if args.no_verify_ssl else None,
         ca_bundle=args.ca_bundle,
         connect_timeout=args.connect_timeout,
         read_timeout=args.read_timeout,
-        debug=args.debug,
-        log_file=args.log_file,
-        save=not args.no_save,
+        debug=getattr(args, "debug", False),
+        log_file=getattr(args, "log_file", None),
+        save=not getattr(args, "no_save", False),
+        profile=getattr(args, "profile", None),
     )
 
 
@@ -119,9 +142,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         from totp_tui.demo_cli import run_demo
 
         return run_demo(argv[1:])
-    args = build_parser().parse_args(argv)
+    if argv[:1] == ["profiles"]:
+        from totp_tui.profiles_cli import run_profiles
+
+        return run_profiles(argv[1:])
+    flags = requested(build_parser().parse_args(argv))
     try:
-        settings = effective_settings(requested(args), os.environ)
+        profile, profile_client_secret = None, None
+        if requested_profile_name(flags, os.environ):  # keyring is imported only then
+            from totp_tui.profiles_cli import load_profile_for_wizard
+
+            profile, profile_client_secret = load_profile_for_wizard(flags, os.environ)
+        settings = effective_settings(flags, os.environ, profile, profile_client_secret)
     except SettingsError as error:
         return fail(str(error))
     return run_wizard(settings)
@@ -137,6 +169,8 @@ def run_wizard(settings: Settings, demo: DemoNotice | None = None) -> int:
         )
     except OSError as error:
         return fail(f"cannot write the log file: {error.strerror}")
+    if settings.sources:  # names of sources only: never a value, never the client secret
+        _log.debug("settings from: %s", settings.sources.log_line())
     _prepare_terminal()
     app = TotpApp(settings, demo=demo, handle_signals=True)
     app.run()

@@ -1,6 +1,8 @@
-"""Effective settings: the one place flags, environment and defaults merge, and are validated.
+"""Effective settings: the one place flags, environment, a profile and defaults merge.
 
-Everything else in totp-tui receives a `Settings` and never reads flags or the environment.
+Precedence: command-line flags > environment > the saved profile > defaults. The result is
+validated, and records where each value came from (`Settings.sources`). Everything else in
+totp-tui receives a `Settings` and never reads flags, the environment or a profile itself.
 """
 
 from __future__ import annotations
@@ -9,8 +11,21 @@ import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 from urllib.parse import urlsplit
+
+from totp_tui.setting_sources import (
+    FLAG,
+    SourcePicker,
+    env_source,
+    profile_source,
+)
+from totp_tui.setting_sources import (
+    SettingSources as SettingSources,  # re-exported: Settings.sources is one
+)
+
+if TYPE_CHECKING:  # types only: profiles sits below settings and imports it at run time
+    from totp_tui.profiles import Profile
 
 AuthFlow = Literal["USER_SRP_AUTH", "USER_PASSWORD_AUTH"]
 AUTH_FLOWS: tuple[AuthFlow, ...] = ("USER_SRP_AUTH", "USER_PASSWORD_AUTH")
@@ -37,7 +52,8 @@ class Settings:
     region: str
     user_pool_id: str
     client_id: str
-    # The app client's secret, from the environment only (a flag would show in `ps`).
+    # The app client's secret: from TOTP_TUI_CLIENT_SECRET or the profile's keyring entry,
+    # never a flag (flags show in `ps`).
     client_secret: str | None = field(default=None, repr=False)
     auth_flow: AuthFlow = "USER_SRP_AUTH"
     issuer: str = DEFAULT_ISSUER
@@ -50,6 +66,13 @@ class Settings:
     debug: bool = False
     log_file: str | None = None
     save: bool = True
+    # The profile these settings belong to (--profile or TOTP_TUI_PROFILE), even when the
+    # keyring could not load it; None when no profile is involved.
+    profile_name: str | None = None
+    # The profile as it was in the keyring, to save changes back without the environment's.
+    loaded_profile: Profile | None = field(default=None, repr=False, compare=False)
+    # Where each value came from; empty for Settings built directly (demo, tests).
+    sources: SettingSources = field(default=SettingSources(), repr=False, compare=False)
 
     @property
     def verify(self) -> bool | str:
@@ -134,79 +157,127 @@ class RequestedSettings:
     issuer: str | None = None
     username: str | None = None
     endpoint_url: str | None = None
-    verify_ssl: bool = True
+    verify_ssl: bool | None = None  # None: not given (the profile's, or True)
     ca_bundle: str | None = None
     connect_timeout: float | None = None
     read_timeout: float | None = None
     debug: bool = False
     log_file: str | None = None
     save: bool = True
+    profile: str | None = None
 
 
-def effective_settings(flags: RequestedSettings, env: Mapping[str, str]) -> Settings:
-    """Merge flags > environment > defaults and validate the result.
+def requested_profile_name(flags: RequestedSettings, env: Mapping[str, str]) -> str | None:
+    """The profile to load: --profile, else TOTP_TUI_PROFILE, else none."""
+    return flags.profile or env.get("TOTP_TUI_PROFILE") or None
 
+
+# What a profile holds, by Settings' field names (its last_username is Settings' username).
+_PROFILE_FIELDS = (
+    "region", "user_pool_id", "client_id", "auth_flow", "issuer", "endpoint_url", "verify_ssl",
+    "ca_bundle", "connect_timeout", "read_timeout",
+)  # fmt: skip
+
+
+def effective_settings(
+    flags: RequestedSettings,
+    env: Mapping[str, str],
+    profile: Profile | None = None,
+    profile_client_secret: str | None = None,
+) -> Settings:
+    """Merge flags > environment > profile > defaults, validate, and note each value's source.
+
+    `profile` is the saved profile the caller loaded (the one `requested_profile_name` names)
+    and `profile_client_secret` its stored client secret, if any.
     Raises SettingsError with a one-line message for the first unusable value.
     """
-    user_pool_id = flags.user_pool_id
+    if profile_client_secret is not None and profile is None:
+        raise ValueError("a profile's client secret needs its profile")
+    profile_name = requested_profile_name(flags, env)
+    if profile is not None and profile_name not in (None, profile.name):
+        raise ValueError(f"profile {profile_name!r} was asked for, not {profile.name!r}")
+    saved: dict[str, object] = {}
+    if profile is not None:
+        saved = {name: getattr(profile, name) for name in _PROFILE_FIELDS}
+        saved |= {"username": profile.last_username, "client_secret": profile_client_secret}
+    merge = SourcePicker(flags, env, saved, profile_source(profile.name) if profile else "")
+    if flags.profile:
+        merge.sources["profile_name"] = FLAG
+    elif env.get("TOTP_TUI_PROFILE"):
+        merge.sources["profile_name"] = env_source("TOTP_TUI_PROFILE")
+    elif profile is not None:  # given by the caller (picked on the profile screen)
+        merge.sources["profile_name"] = profile_source(profile.name)
+
+    user_pool_id = merge.pick("user_pool_id")
     if not user_pool_id:
-        raise SettingsError("--user-pool-id is required, e.g. --user-pool-id us-east-1_AbC123")
-    client_id = flags.client_id
+        raise SettingsError(
+            "--user-pool-id is required, e.g. --user-pool-id us-east-1_AbC123"
+            " (or --profile NAME for a saved profile)"
+        )
+    client_id = merge.pick("client_id")
     if not client_id:
         raise SettingsError("--client-id is required (the app client's id)")
-
-    region = (
-        flags.region
-        or env.get("AWS_REGION")
-        or env.get("AWS_DEFAULT_REGION")
-        or region_of_pool(user_pool_id)
+    region = merge.pick("region", "AWS_REGION", "AWS_DEFAULT_REGION") or merge.checked(
+        lambda: region_of_pool(user_pool_id), "user_pool_id"
     )
-    validate_region(region)
-    validate_pool_id(user_pool_id, region)
-    validate_client_id(client_id)
+    merge.checked(lambda: validate_region(region), "region")
+    merge.checked(lambda: validate_pool_id(user_pool_id, region), "region", "user_pool_id")
+    merge.checked(lambda: validate_client_id(client_id), "client_id")
 
-    auth_flow = flags.auth_flow or "USER_SRP_AUTH"
-    if auth_flow not in AUTH_FLOWS:
+    auth_flow = merge.pick("auth_flow") or "USER_SRP_AUTH"
+    if auth_flow not in AUTH_FLOWS:  # only a flag can be wrong: Profile checks its own
         raise SettingsError(f"--auth-flow must be one of {', '.join(AUTH_FLOWS)}")
+    # keep_empty: an empty --issuer is refused, not replaced by the default.
+    issuer = merge.pick("issuer", keep_empty=True)
+    issuer = merge.checked(
+        lambda: validate_issuer(DEFAULT_ISSUER if issuer is None else issuer), "issuer"
+    )
 
-    issuer = validate_issuer(flags.issuer if flags.issuer is not None else DEFAULT_ISSUER)
-
-    endpoint_url = (
-        flags.endpoint_url
-        or env.get("AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER")
-        or env.get("AWS_ENDPOINT_URL")
-        or None
+    endpoint_url = merge.pick(
+        "endpoint_url", "AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER", "AWS_ENDPOINT_URL"
     )
     if endpoint_url:
-        validate_endpoint_url(endpoint_url)
-
-    ca_bundle = flags.ca_bundle or env.get("AWS_CA_BUNDLE") or None
+        merge.checked(lambda: validate_endpoint_url(endpoint_url), "endpoint_url")
+    ca_bundle = merge.pick("ca_bundle", "AWS_CA_BUNDLE")
     if ca_bundle:
-        validate_ca_bundle(ca_bundle)
+        merge.checked(lambda: validate_ca_bundle(ca_bundle), "ca_bundle")
+    verify_ssl = merge.pick("verify_ssl")
 
     # "is None", not "or": an explicit 0 must be refused, not silently replaced by the default.
-    connect_timeout = validate_timeout(
-        "--connect-timeout",
-        DEFAULT_CONNECT_TIMEOUT if flags.connect_timeout is None else flags.connect_timeout,
+    connect_timeout = merge.pick("connect_timeout")
+    connect_timeout = merge.checked(
+        lambda: validate_timeout(
+            "--connect-timeout",
+            DEFAULT_CONNECT_TIMEOUT if connect_timeout is None else connect_timeout,
+        ),
+        "connect_timeout",
     )
-    read_timeout = validate_timeout(
-        "--read-timeout", DEFAULT_READ_TIMEOUT if flags.read_timeout is None else flags.read_timeout
+    read_timeout = merge.pick("read_timeout")
+    read_timeout = merge.checked(
+        lambda: validate_timeout(
+            "--read-timeout", DEFAULT_READ_TIMEOUT if read_timeout is None else read_timeout
+        ),
+        "read_timeout",
     )
 
     return Settings(
         region=region,
         user_pool_id=user_pool_id,
         client_id=client_id,
-        client_secret=env.get("TOTP_TUI_CLIENT_SECRET") or None,
-        auth_flow=auth_flow,  # type: ignore[arg-type]  # checked against AUTH_FLOWS above
+        # No flag for it (flags show in `ps`); its source is noted, its value never logged.
+        client_secret=merge.pick("client_secret", "TOTP_TUI_CLIENT_SECRET"),
+        auth_flow=auth_flow,  # checked against AUTH_FLOWS above
         issuer=issuer,
-        username=flags.username or "",
+        username=merge.pick("username") or "",
         endpoint_url=endpoint_url,
-        verify_ssl=flags.verify_ssl,
+        verify_ssl=True if verify_ssl is None else verify_ssl,
         ca_bundle=ca_bundle,
         connect_timeout=connect_timeout,
         read_timeout=read_timeout,
         debug=flags.debug,
         log_file=flags.log_file,
         save=flags.save,
+        profile_name=profile_name or (profile.name if profile else None),
+        loaded_profile=profile,
+        sources=SettingSources.of(merge.sources),
     )

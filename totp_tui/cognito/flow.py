@@ -206,6 +206,10 @@ class EnrolmentFlow:
             UserCode=code,
             FriendlyDeviceName=device_name or DEFAULT_DEVICE_NAME,
         )
+        if "Status" not in response:
+            # A captive portal's 200 page: botocore parses it into {"message": <page>}. Not a
+            # verdict on the code, so it must not say the code was wrong.
+            raise _not_cognito()
         self._session = response.get("Session") or self._session
         if response.get("Status") != "SUCCESS":
             raise CognitoError(

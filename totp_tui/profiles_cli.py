@@ -1,0 +1,207 @@
+"""`totp-tui profiles list|show|delete|save`, and loading the profile `totp-tui --profile` names.
+
+Exit codes: 0 done; 1 the keyring failed, or holds damaged data; 2 a usage error or no such
+profile. Every failure is one line on stderr, with the store's own message: never a traceback.
+The client secret is never printed: `show` says whether one is set, nothing more.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import asdict
+
+from totp_tui.cli import add_network_options, add_pool_options, fail, requested
+from totp_tui.profiles import (
+    KeyringAccessError,
+    Profile,
+    ProfileError,
+    ProfileNameError,
+    ProfileNotFoundError,
+    ProfileStore,
+    profile_from_settings,
+    validate_name,
+)
+from totp_tui.settings import (
+    RequestedSettings,
+    SettingsError,
+    effective_settings,
+    requested_profile_name,
+)
+
+EXIT_OK = 0
+EXIT_KEYRING = 1
+SECRET_VARIABLE = "TOTP_TUI_CLIENT_SECRET"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="totp-tui profiles",
+        description="Saved profiles (kept in the OS keyring, service 'totp-tui').",
+        epilog="Exit codes: 0 done, 1 keyring failure, 2 usage error or no such profile.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    listing = commands.add_parser("list", help="the names of the saved profiles")
+    _add_output_option(listing)
+    show = commands.add_parser("show", help="one profile (the client secret only as set/unset)")
+    show.add_argument("name", metavar="NAME")
+    _add_output_option(show)
+    delete = commands.add_parser("delete", help="delete a profile and its client secret")
+    delete.add_argument("name", metavar="NAME")
+    delete.add_argument("-y", "--yes", action="store_true", help="do not ask first")
+    save = commands.add_parser(
+        "save",
+        help="save a profile from flags, for scripts (replaces one of the same name)",
+        description="Save a profile from flags, replacing any profile of the same name. "
+        f"The app client secret, if any, comes from {SECRET_VARIABLE} (without it, the "
+        "profile has none). Other environment variables are not saved.",
+    )
+    save.add_argument("name", metavar="NAME")
+    add_pool_options(save)
+    save.add_argument("--username", help="the username to prefill next time")
+    add_network_options(save)
+    return parser
+
+
+def _add_output_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--output", choices=("text", "json"), default="text", help="format")
+
+
+def run_profiles(argv: Sequence[str]) -> int:
+    args = build_parser().parse_args(list(argv))
+    command: Callable[[ProfileStore, argparse.Namespace], int] = _COMMANDS[args.command]
+    try:
+        return command(ProfileStore(), args)
+    except (ProfileNameError, ProfileNotFoundError, SettingsError) as error:
+        return fail(str(error))
+    except ProfileError as error:
+        print(f"totp-tui: error: {error}", file=sys.stderr)
+        return EXIT_KEYRING
+
+
+def _list(store: ProfileStore, args: argparse.Namespace) -> int:
+    names = store.list_names()
+    if args.output == "json":
+        print(json.dumps({"profiles": names}))
+    elif names:
+        print("\n".join(names))
+    else:
+        print("totp-tui: no saved profiles", file=sys.stderr)
+    return EXIT_OK
+
+
+def _show(store: ProfileStore, args: argparse.Namespace) -> int:
+    profile = store.load(args.name)
+    shown: dict[str, object] = asdict(profile)
+    shown["client_secret"] = "set" if store.has_client_secret(profile.name) else "unset"
+    if args.output == "json":
+        print(json.dumps(shown, indent=2))
+    else:
+        width = max(map(len, shown)) + 2
+        for key, value in shown.items():
+            print(f"{key + ':':<{width}}{_text(value)}")
+    return EXIT_OK
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return "(none)"
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
+def _delete(store: ProfileStore, args: argparse.Namespace) -> int:
+    name = validate_name(args.name)
+    if not args.yes:
+        if sys.stdin is None or not sys.stdin.isatty():
+            return fail(
+                f"not deleting profile {name!r} without asking, and stdin is not a terminal"
+                " to ask on; pass --yes to delete it"
+            )
+        if not store.exists(name):
+            raise ProfileNotFoundError(f"there is no saved profile named {name!r}")
+        if not _confirm(f"Delete profile {name}? [y/N] "):
+            print(f"totp-tui: profile {name!r} was not deleted", file=sys.stderr)
+            return EXIT_OK
+    store.delete(name)
+    print(f"Deleted profile {name!r}.")
+    return EXIT_OK
+
+
+def _confirm(question: str) -> bool:
+    print(question, end="", file=sys.stderr, flush=True)
+    try:
+        answer = sys.stdin.readline()
+    except KeyboardInterrupt:
+        answer = ""
+    if not answer.endswith("\n"):  # end of input or ctrl+c: finish the prompt's line
+        print(file=sys.stderr)
+    return answer.strip().lower() in ("y", "yes")
+
+
+def _save(store: ProfileStore, args: argparse.Namespace) -> int:
+    name = validate_name(args.name)
+    secret = os.environ.get(SECRET_VARIABLE) or None
+    # Only the secret comes from the environment: AWS_REGION, AWS_ENDPOINT_URL... describe this
+    # shell, not the pool, and would otherwise stick to the profile.
+    settings = effective_settings(requested(args), {SECRET_VARIABLE: secret} if secret else {})
+    store.save(profile_from_settings(settings, name, remember_username=True))
+    try:
+        if secret:
+            store.set_client_secret(name, secret)
+        else:
+            store.delete_client_secret(name)
+    except ProfileError as error:
+        raise type(error)(f"profile {name!r} was saved, but its client secret: {error}") from None
+    print(f"Saved profile {name!r} (client secret: {'set' if secret else 'unset'}).")
+    return EXIT_OK
+
+
+_COMMANDS: dict[str, Callable[[ProfileStore, argparse.Namespace], int]] = {
+    "list": _list,
+    "show": _show,
+    "delete": _delete,
+    "save": _save,
+}
+
+
+def load_profile_for_wizard(
+    flags: RequestedSettings, env: Mapping[str, str]
+) -> tuple[Profile | None, str | None]:
+    """The profile --profile or TOTP_TUI_PROFILE names, and its client secret (None if unset).
+
+    Raises SettingsError (exit 2) when it cannot be loaded, except when the keyring is what
+    failed and the flags name a pool: enrolment never depends on a keyring, so this warns on
+    stderr and returns (None, None).
+    """
+    name = requested_profile_name(flags, env)
+    if name is None:
+        return None, None
+    store = ProfileStore()
+    try:
+        profile = store.load(name)
+        # The environment's secret wins anyway: then the stored one need not be read at all.
+        secret = None if env.get(SECRET_VARIABLE) else store.get_client_secret(name)
+    except KeyringAccessError as error:
+        if flags.user_pool_id and flags.client_id:
+            print(
+                f"totp-tui: warning: profile {name!r} was not loaded, so only the command line's"
+                f" settings are used: {_sentence(str(error))}",
+                file=sys.stderr,
+            )
+            return None, None
+        raise SettingsError(
+            f"{_sentence(str(error))} To enrol without the profile,"
+            " give --user-pool-id and --client-id."
+        ) from None
+    except ProfileNotFoundError as error:
+        raise SettingsError(f"{error}; `totp-tui profiles list` shows the saved ones") from None
+    except ProfileError as error:
+        raise SettingsError(str(error)) from None
+    return profile, secret
+
+
+def _sentence(text: str) -> str:
+    return text if text.endswith(".") else f"{text}."
