@@ -351,6 +351,44 @@ class TestVerify:
         assert caught.value.recovery is Recovery.RETRY_LATER
 
 
+    def test_retry_after_associate_failed_resumes_at_mfa_setup(self, stubbed: Stubbed) -> None:
+        """Cognito took the new password, then AssociateSoftwareToken failed: pressing Enter
+        again must retry AssociateSoftwareToken with the MFA_SETUP Session, not answer
+        NEW_PASSWORD_REQUIRED a second time (that Session is no longer for it)."""
+        stubbed.expect(
+            "initiate_auth",
+            password_auth(),
+            challenge("NEW_PASSWORD_REQUIRED", session(1), USER_ID_FOR_SRP=SIGN_IN_NAME),
+        )
+        stubbed.expect(
+            "respond_to_auth_challenge",
+            answer(
+                "NEW_PASSWORD_REQUIRED",
+                {"USERNAME": SIGN_IN_NAME, "NEW_PASSWORD": NEW_PASSWORD},
+                session(1),
+            ),
+            challenge("MFA_SETUP", session(2), **MFA_SETUP_TOTP),
+        )
+        stubbed.expect_error(
+            "associate_software_token",
+            {"Session": session(2)},
+            "InternalErrorException",
+            "Internal error",
+        )
+        stubbed.expect(
+            "associate_software_token",
+            {"Session": session(2)},
+            {"SecretCode": FAKE_SECRET, "Session": session(3)},
+        )
+        assert isinstance(stubbed.flow.sign_in(SIGN_IN_NAME, PASSWORD), NewPasswordRequired)
+        with pytest.raises(CognitoError) as caught:
+            stubbed.flow.set_new_password(NEW_PASSWORD)
+        assert caught.value.recovery is Recovery.RETRY_LATER
+        step = stubbed.flow.set_new_password(NEW_PASSWORD)
+        assert isinstance(step, TotpSecretIssued)
+        assert [name for name, _ in stubbed.sent].count("RespondToAuthChallenge") == 1
+
+
 # --- Names, Sessions and SECRET_HASH -----------------------------------------------------------
 
 

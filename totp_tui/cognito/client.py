@@ -34,7 +34,10 @@ def make_client(settings: Settings) -> CognitoIdentityProviderClient:
     config = Config(
         signature_version=UNSIGNED,
         region_name=settings.region,
-        retries={"mode": "standard", "max_attempts": 3},
+        # Three attempts in all (max_attempts would count retries: four), with standard
+        # mode's backoff for throttling and 5xx: a dead endpoint with the default timeouts
+        # then answers in about 1.5 minutes rather than 2.
+        retries={"mode": "standard", "total_max_attempts": 3},
         connect_timeout=settings.connect_timeout,
         read_timeout=settings.read_timeout,
         user_agent_extra="totp-tui",

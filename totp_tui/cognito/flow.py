@@ -169,6 +169,7 @@ class EnrolmentFlow:
         self._client = client
         self._username = ""
         self._session: str | None = None
+        self._challenge = ""  # the challenge Cognito asked last
         self.calls = 0  # service calls made, for the benchmark's "minimum calls" check
         # Service clock minus ours, in seconds, from the last response's Date header.
         self.clock_offset: float | None = None
@@ -179,6 +180,7 @@ class EnrolmentFlow:
         username = username.strip()
         self._username = username
         self._session = None
+        self._challenge = ""
         if self._settings.auth_flow == "USER_PASSWORD_AUTH":
             params = {"USERNAME": username, "PASSWORD": password}
             self._add_secret_hash(params, username)
@@ -192,6 +194,10 @@ class EnrolmentFlow:
         return self._sign_in_srp(username, password)
 
     def set_new_password(self, new_password: str, attributes: dict[str, str] | None = None) -> Step:
+        if self._challenge == "MFA_SETUP":
+            # Cognito took the new password, then AssociateSoftwareToken failed: retry that
+            # rather than answer NEW_PASSWORD_REQUIRED again with the MFA_SETUP Session.
+            return self._associate()
         responses = {"USERNAME": self._username, "NEW_PASSWORD": new_password}
         for name, value in (attributes or {}).items():
             responses[f"userAttributes.{name}"] = value
@@ -297,6 +303,7 @@ class EnrolmentFlow:
         challenge = response.get("ChallengeName", "")
         if not challenge:
             raise _not_cognito()
+        self._challenge = challenge
         parameters: dict[str, str] = response.get("ChallengeParameters") or {}
         self._session = response.get("Session") or self._session
         # NEW_PASSWORD_REQUIRED names the user only by USER_ID_FOR_SRP (sign-in by alias).

@@ -1,0 +1,55 @@
+"""A client factory for TotpApp that builds the app's real client and watches its calls.
+
+The calls still go to the local Cognito over HTTP; the factory only records which operations
+the app sent (to prove "nothing was sent" or "sent once") and can hold one operation in
+flight until the test lets it go.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from typing import Any
+
+from totp_tui.cognito.client import make_client
+from totp_tui.settings import Settings
+
+HOLD_TIMEOUT = 10.0  # a forgotten release must not hang the suite
+
+
+class CognitoCalls:
+    """Pass as `client_factory=`; `count("InitiateAuth")` says how often the app called it."""
+
+    def __init__(self) -> None:
+        self.client: Any = None
+        self._sent: Counter[str] = Counter()
+        self._lock = threading.Lock()
+
+    def __call__(self, settings: Settings) -> Any:
+        client = make_client(settings)
+        # botocore aliases "cognito-idp" to the service id "cognito-identity-provider".
+        client.meta.events.register("before-call.cognito-idp", self._record)
+        self.client = client
+        return client
+
+    def _record(self, model: Any, **_: Any) -> None:
+        # Only the operation's name: the parameters hold passwords and Sessions.
+        with self._lock:
+            self._sent[model.name] += 1
+
+    def count(self, operation: str) -> int:
+        with self._lock:
+            return self._sent[operation]
+
+    def hold(self, operation: str) -> threading.Event:
+        """Keep every call of `operation` waiting (in the app's worker thread) until the
+        returned event is set. The client must exist: the app builds it at start-up."""
+        if self.client is None:
+            raise RuntimeError("the app has not built its client yet")
+        release = threading.Event()
+
+        def wait(**_: Any) -> None:
+            release.wait(HOLD_TIMEOUT)
+
+        self.client.meta.events.register(f"before-call.cognito-idp.{operation}", wait)
+        return release

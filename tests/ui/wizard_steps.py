@@ -1,0 +1,129 @@
+"""Steps a person takes through the wizard, and what they can see on the screen.
+
+Text that matters (passwords, the TOTP key) is pasted as a terminal pastes it (bracketed
+paste: one event) rather than typed key by key, which costs ~60 ms a key under Pilot; the
+tests of the keyboard contract press the keys themselves.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TypeVar
+
+from textual import events
+from textual.app import App
+from textual.pilot import Pilot
+from textual.screen import Screen
+from textual.widgets import Input
+
+from tests.conftest import PoolUser
+from tests.screen_reading import cells_from_textual
+from tests.ui_driving import wait_for_screen
+from totp_tui.ui.screens.enrol import EnrolScreen
+from totp_tui.ui.screens.new_password import NewPasswordScreen
+from totp_tui.ui.widgets.secret_key import SecretKey
+
+ScreenT = TypeVar("ScreenT", bound=Screen[None])
+
+# Borders and the QR's half blocks: not text a person reads.
+_NOT_TEXT = str.maketrans(dict.fromkeys("│─╭╮╰╯▀▄█", " "))
+HALF_BLOCKS = "▀▄█"
+
+
+class Hidden:
+    """A password or key whose repr never shows it, so a failing assertion cannot print it."""
+
+    def __init__(self, value: str) -> None:
+        self.value = value
+
+    def __repr__(self) -> str:
+        return "Hidden(<not shown>)"
+
+
+async def arrive(pilot: Pilot[None], screen_type: type[ScreenT]) -> ScreenT:
+    """Wait until the app shows a screen of this type and return it."""
+    screen = await wait_for_screen(pilot, screen_type)
+    assert isinstance(screen, screen_type)
+    return screen
+
+
+async def paste(pilot: Pilot[None], text: str) -> None:
+    """Paste into the focused widget, as a terminal's bracketed paste does."""
+    driver = pilot.app._driver  # Pilot's own route for key events; there is no paste API
+    assert driver is not None
+    driver.send_message(events.Paste(text))
+    await pilot.pause()
+
+
+def screen_rows(app: App[None]) -> list[str]:
+    """The rows of characters the terminal shows now."""
+    return cells_from_textual(app).lines()
+
+
+def visible_text(app: App[None]) -> str:
+    """All the words on the screen in reading order, borders and QR dropped and runs of
+    spaces collapsed, so a message wrapped over two rows still reads as one phrase."""
+    words = " ".join(row.translate(_NOT_TEXT) for row in screen_rows(app))
+    return re.sub(r"\s+", " ", words)
+
+
+def shows(app: App[None], phrase: str) -> bool:
+    return re.sub(r"\s+", " ", phrase) in visible_text(app)
+
+
+def shows_half_blocks(app: App[None]) -> bool:
+    return any(char in HALF_BLOCKS for row in screen_rows(app) for char in row)
+
+
+def focused_id(app: App[None]) -> str | None:
+    return app.focused.id if app.focused is not None else None
+
+
+def field(screen: Screen[None], widget_id: str) -> Input:
+    return screen.query_one(f"#{widget_id}", Input)
+
+
+def is_empty(input_field: Input) -> bool:
+    return input_field.value == ""
+
+
+def shown_key(screen: EnrolScreen) -> Hidden:
+    """The TOTP key as the enrol screen shows it (groups of four), spaces removed."""
+    text = str(screen.query_one(SecretKey).content)
+    return Hidden("".join(text.split()))
+
+
+def holds_text(text: str, secret: Hidden) -> bool:
+    """Whether text contains the key, plain or in the groups of four the screen shows."""
+    plain = secret.value
+    grouped = " ".join(plain[i : i + 4] for i in range(0, len(plain), 4))
+    flat = re.sub(r"\s+", " ", text)
+    return plain in text or grouped in flat or plain in re.sub(r"\s+", "", text)
+
+
+async def sign_in(pilot: Pilot[None], username: str, password: str) -> None:
+    """On a fresh sign-in screen (username focused): fill both fields and press Enter."""
+    if is_empty(field(pilot.app.screen, "username")):
+        await paste(pilot, username)
+    await pilot.press("tab")
+    await paste(pilot, password)
+    await pilot.press("enter")
+
+
+async def choose_password(pilot: Pilot[None], new: str, confirmation: str) -> None:
+    """On the new-password screen (first field focused): both fields, then Enter."""
+    await paste(pilot, new)
+    await pilot.press("tab")
+    await paste(pilot, confirmation)
+    await pilot.press("enter")
+
+
+async def reach_new_password(pilot: Pilot[None], user: PoolUser) -> NewPasswordScreen:
+    await sign_in(pilot, user.username, user.password)
+    return await arrive(pilot, NewPasswordScreen)
+
+
+async def reach_enrol(pilot: Pilot[None], user: PoolUser) -> EnrolScreen:
+    await reach_new_password(pilot, user)
+    await choose_password(pilot, user.new_password, user.new_password)
+    return await arrive(pilot, EnrolScreen)
