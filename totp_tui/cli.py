@@ -147,6 +147,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return run_profiles(argv[1:])
     flags = requested(build_parser().parse_args(argv))
+    if not (flags.user_pool_id or flags.client_id or requested_profile_name(flags, os.environ)):
+        # No pool named at all: the profile screen comes first (it reads the keyring after
+        # the first paint).
+        return run_wizard(None, requested=flags)
     try:
         profile, profile_client_secret = None, None
         if requested_profile_name(flags, os.environ):  # keyring is imported only then
@@ -159,20 +163,28 @@ def main(argv: Sequence[str] | None = None) -> int:
     return run_wizard(settings)
 
 
-def run_wizard(settings: Settings, demo: DemoNotice | None = None) -> int:
+def run_wizard(
+    settings: Settings | None,
+    demo: DemoNotice | None = None,
+    requested: RequestedSettings | None = None,
+) -> int:
     from totp_tui import debug_log
     from totp_tui.ui.app import TotpApp
 
+    flags = requested or RequestedSettings()
+    log_file = settings.log_file if settings else flags.log_file
+    debug = settings.debug if settings else flags.debug
     try:
         log_path = debug_log.configure(
-            settings.log_file, settings.debug, literals=[settings.client_secret or ""]
+            log_file, debug, literals=[settings.client_secret or ""] if settings else []
         )
     except OSError as error:
         return fail(f"cannot write the log file: {error.strerror}")
-    if settings.sources:  # names of sources only: never a value, never the client secret
+    # Names of sources only: never a value, never the client secret.
+    if settings and settings.sources:
         _log.debug("settings from: %s", settings.sources.log_line())
     _prepare_terminal()
-    app = TotpApp(settings, demo=demo, handle_signals=True)
+    app = TotpApp(settings, demo=demo, handle_signals=True, requested=flags, env=os.environ)
     app.run()
     if log_path:
         print(f"totp-tui: log written to {log_path}", file=sys.stderr)

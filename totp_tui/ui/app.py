@@ -8,15 +8,15 @@ next screen.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import signal
 import threading
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
-from textual.app import App
 from textual.binding import Binding
+from textual.screen import Screen
 
 from totp_tui.cognito.errors import CognitoError, Recovery
 from totp_tui.cognito.flow import (
@@ -28,12 +28,15 @@ from totp_tui.cognito.flow import (
     Step,
     TotpSecretIssued,
 )
-from totp_tui.settings import Settings
+from totp_tui.profiles import ProfileStore
+from totp_tui.settings import RequestedSettings, Settings
 from totp_tui.ui.crash_report import crash_report
+from totp_tui.ui.profile_steps import ProfileSteps
 from totp_tui.ui.screens.base import WizardScreen
 from totp_tui.ui.screens.done import DoneScreen, StopScreen
 from totp_tui.ui.screens.enrol import EnrolScreen
 from totp_tui.ui.screens.new_password import NewPasswordScreen
+from totp_tui.ui.screens.profiles import ProfilesScreen
 from totp_tui.ui.screens.sign_in import DemoNotice, SignInScreen
 
 if TYPE_CHECKING:
@@ -42,6 +45,35 @@ if TYPE_CHECKING:
 log = logging.getLogger("totp_tui")
 
 ClientFactory = Callable[[Settings], Any]
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
+class DaemonThreadExecutor(ThreadPoolExecutor):
+    """Runs each call (Textual's thread workers) in a thread that does not keep the process
+    alive. A boto3 request cannot be interrupted, and both asyncio.run() and Python's exit
+    wait for the default executor's threads: after Ctrl+C or SIGTERM during a request to an
+    endpoint that does not answer, the process would linger for the read timeout times the
+    retries (3 x 30 s by default), the terminal already handed back."""
+
+    def submit(self, fn: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> Future[T]:
+        future: Future[T] = Future()
+
+        def run() -> None:
+            if not future.set_running_or_notify_cancel():
+                return
+            try:
+                result = fn(*args, **kwargs)
+            except BaseException as error:
+                future.set_exception(error)
+            else:
+                future.set_result(result)
+
+        threading.Thread(target=run, name="totp-tui-worker", daemon=True).start()
+        return future
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        """Nothing to wait for: the threads end with the process."""
 
 
 def default_client_factory(settings: Settings) -> Any:
@@ -50,7 +82,7 @@ def default_client_factory(settings: Settings) -> Any:
     return make_client(settings)
 
 
-class TotpApp(App[None]):
+class TotpApp(ProfileSteps):
     CSS_PATH = "app.tcss"
     TITLE = "totp-tui"
     # The palette's built-in "Screenshot" command writes the screen (QR and key included)
@@ -65,14 +97,21 @@ class TotpApp(App[None]):
 
     def __init__(
         self,
-        settings: Settings,
+        settings: Settings | None,
         *,
         demo: DemoNotice | None = None,
         client_factory: ClientFactory = default_client_factory,
         handle_signals: bool = False,
+        requested: RequestedSettings | None = None,
+        env: Mapping[str, str] | None = None,
+        store_factory: Callable[[], ProfileStore] = ProfileStore,
     ) -> None:
+        """settings None: no pool was given, so the profile screen comes first."""
         super().__init__()
         self.settings = settings
+        self._requested = requested or RequestedSettings()
+        self._env = dict(env or {})
+        self._store_factory = store_factory
         self._demo = demo
         self._client_factory = client_factory
         self._handle_signals = handle_signals
@@ -87,17 +126,29 @@ class TotpApp(App[None]):
     # Start-up ----------------------------------------------------------------------------
 
     def on_mount(self) -> None:
-        if self._handle_signals:
+        if self._handle_signals:  # the app owns the process
             self._install_signal_handlers()
-        self.push_screen(self._sign_in_screen(self.settings.username))
-        # boto3 and pycognito take a few hundred ms to import: load them while the user types.
-        self.run_worker(
-            self._warm_up,
-            thread=True,
-            name="warm-up",
-            description="Loading the AWS SDK",
-            exit_on_error=False,
-        )
+            asyncio.get_running_loop().set_default_executor(DaemonThreadExecutor())
+        if self.settings is None:
+            self.push_screen(ProfilesScreen())
+        else:
+            self.push_screen(self._sign_in_screen(self.settings.username))
+        # After the first paint: nothing may delay the first screen (start-up is measured).
+        self.call_after_refresh(self._start_background_work)
+
+    def _start_background_work(self) -> None:
+        if self.settings is not None:
+            # boto3 and pycognito take a few hundred ms to import: load them while the user
+            # types.
+            self.run_worker(
+                self._warm_up,
+                thread=True,
+                name="warm-up",
+                description="Loading the AWS SDK",
+                exit_on_error=False,
+            )
+            if self.settings.save:
+                self.check_keyring_once()
 
     def _warm_up(self) -> None:
         try:
@@ -109,11 +160,24 @@ class TotpApp(App[None]):
     def _get_client(self) -> Any:
         with self._client_lock:
             if self._client is None:
-                self._client = self._client_factory(self.settings)
+                self._client = self._client_factory(self._require_settings())
             return self._client
 
+    def _require_settings(self) -> Settings:
+        if self.settings is None:  # screens that need settings come after they are chosen
+            raise RuntimeError("no user pool chosen")
+        return self.settings
+
+    def start_sign_in(self, settings: Settings, username: str = "") -> None:
+        """A profile (or the form) chose the pool: sign in to it."""
+        with self._client_lock:
+            self.settings = settings
+            self._client = None  # made for the previous settings, if any
+        self._start_background_work()
+        self._replace(self._sign_in_screen(username))
+
     def _sign_in_screen(self, username: str, message: str = "") -> SignInScreen:
-        s = self.settings
+        s = self._require_settings()
         # The region is the pool id's prefix (validated), so it is not repeated.
         pool = f"Pool {s.user_pool_id}\nClient {s.client_id}"
         if s.endpoint_url:
@@ -126,7 +190,7 @@ class TotpApp(App[None]):
         self._account = username
 
         def call() -> Step:
-            self._flow = EnrolmentFlow(self.settings, self._get_client())
+            self._flow = EnrolmentFlow(self._require_settings(), self._get_client())
             return self._flow.sign_in(username, password)
 
         self._run(screen, "Signing in…", call)
@@ -184,9 +248,7 @@ class TotpApp(App[None]):
                     "run with --debug --log-file to see more.",
                     Recovery.STOP,
                 )
-            # RuntimeError: the app closed while the request was running.
-            with contextlib.suppress(RuntimeError):
-                self.call_from_thread(self._answer, screen, outcome)
+            self._answer_from_thread(self._answer, screen, outcome)
 
         # A fixed description: Textual would otherwise put the call's arguments in it.
         self.run_worker(
@@ -198,7 +260,8 @@ class TotpApp(App[None]):
         from totp_tui.qr import make_matrix
         from totp_tui.totp import build_key_uri
 
-        uri = build_key_uri(self.settings.issuer, self._account.replace(":", "_"), step.secret)
+        issuer = self._require_settings().issuer
+        uri = build_key_uri(issuer, self._account.replace(":", "_"), step.secret)
         return step, make_matrix(uri)
 
     def _answer(
@@ -220,7 +283,7 @@ class TotpApp(App[None]):
             self._replace(
                 EnrolScreen(
                     self._account,
-                    self.settings.issuer,
+                    self._require_settings().issuer,
                     step.secret,
                     matrix,
                     session_seconds=self.session_seconds,
@@ -233,7 +296,7 @@ class TotpApp(App[None]):
         elif isinstance(outcome, Enrolled):
             log.info("enrolled")
             self._flow = None
-            self._replace(DoneScreen(self._account))
+            self._replace(self._done_screen())
         elif isinstance(outcome, SignedInWithoutSetup):
             self._flow = None
             self._replace(
@@ -247,7 +310,25 @@ class TotpApp(App[None]):
             self._flow = None
             self._replace(StopScreen("Not handled here", outcome.message))
 
-    def _replace(self, screen: WizardScreen | DoneScreen | StopScreen) -> None:
+    def _done_screen(self) -> DoneScreen:
+        """Enrolled: save back to the profile used, or offer to save the flags as one."""
+        settings = self._require_settings()
+        status = self.keyring_status
+        if not settings.save:
+            return DoneScreen(self._account)
+        if status is not None and not status.usable:
+            return DoneScreen(
+                self._account, note=f"Profiles cannot be saved here. {status.message}"
+            )
+        if settings.profile_name is None:
+            return DoneScreen(self._account, offer_save=True)
+        screen = DoneScreen(self._account)
+        self.call_after_refresh(
+            self.save_settings, screen, settings.profile_name, self._account, screen.status.show
+        )
+        return screen
+
+    def _replace(self, screen: Screen[None]) -> None:
         self._wipe_screen()
         self.switch_screen(screen)
 

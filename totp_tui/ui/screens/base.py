@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Protocol, cast
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Protocol, cast
 
 from textual.screen import Screen
 
 from totp_tui.ui.widgets.status_line import StatusLine
+
+if TYPE_CHECKING:
+    from totp_tui.profiles import Profile
+    from totp_tui.ui.screens.profile_form import ProfileDraft
 
 
 class Wizard(Protocol):
@@ -21,6 +26,25 @@ class Wizard(Protocol):
     def verify_code(self, screen: WizardScreen, code: str) -> None: ...
 
     def restart(self, message: str = "") -> None: ...
+
+    # Profiles
+    def show_profiles(self, selected: str | None = None) -> None: ...
+
+    def load_profiles(self, screen: WizardScreen) -> None: ...
+
+    def use_profile(self, screen: WizardScreen, profile: Profile) -> None: ...
+
+    def edit_profile(self, profile: Profile | None, save: bool) -> None: ...
+
+    def save_profile(self, screen: WizardScreen, draft: ProfileDraft) -> None: ...
+
+    def use_draft_once(self, draft: ProfileDraft) -> None: ...
+
+    def delete_profile(self, screen: WizardScreen, name: str) -> None: ...
+
+    def save_settings(
+        self, screen: WizardScreen, name: str, account: str, done: Callable[[str], None]
+    ) -> None: ...
 
 
 class WizardScreen(Screen[None]):

@@ -8,22 +8,29 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Footer, Input, Label, Static
 
-from totp_tui.ui.screens.base import Wizard
+from totp_tui.ui.screens.base import Wizard, WizardScreen
+from totp_tui.ui.widgets.status_line import StatusLine
 
 
-class DoneScreen(Screen[None]):
-    """Enrolled. No QR and no key here: they are gone with the enrol screen."""
+class DoneScreen(WizardScreen):
+    """Enrolled. No QR and no key here: they are gone with the enrol screen.
+
+    `offer_save`: the settings came from the command line and may be saved as a profile;
+    `note`: one line about profiles (saved, or why they cannot be saved here).
+    """
 
     BINDINGS = [
-        Binding("enter", "app.quit", "Finish", show=True),
-        Binding("q", "app.quit", "Quit", show=False),
+        Binding("enter", "finish", "Finish", show=True, priority=True),
+        Binding("escape", "app.quit", "Quit without saving", show=False),
     ]
 
-    def __init__(self, account: str) -> None:
+    def __init__(self, account: str, offer_save: bool = False, note: str = "") -> None:
         super().__init__()
         self._account = account
+        self._offer_save = offer_save
+        self._note = note
 
     def compose(self) -> ComposeResult:
         yield Static("totp-tui · set up an authenticator app", classes="title-bar")
@@ -40,7 +47,29 @@ class DoneScreen(Screen[None]):
                 "Keep the app: without it you cannot sign in. If the phone is lost, an "
                 "administrator can reset your MFA."
             )
+            if self._offer_save:
+                yield Label("Save these settings as a profile? Type a name, or leave it empty")
+                yield Input(placeholder="e.g. work", id="profile-name", compact=True)
+            yield StatusLine(self._note, id="status")
         yield Footer()
+
+    def on_mount(self) -> None:
+        if self._offer_save:
+            self.query_one("#profile-name", Input).focus()
+
+    def action_finish(self) -> None:
+        name = self.query_one("#profile-name", Input).value.strip() if self._offer_save else ""
+        if not name:
+            self.app.exit()
+            return
+
+        def saved(message: str) -> None:
+            self.finish()
+            self._offer_save = False
+            self.query_one("#profile-name", Input).disabled = True
+            self.status.show(f"{message} Press Enter to finish.", "ok")
+
+        self.wizard.save_settings(self, name, self._account, saved)
 
 
 class StopScreen(Screen[None]):

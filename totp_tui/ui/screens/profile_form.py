@@ -1,0 +1,192 @@
+"""A profile's settings: a form, validated inline with the same rules as the command line."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Grid, Vertical
+from textual.widgets import Footer, Input, Label, Select, Static
+
+from totp_tui.profiles import Profile, ProfileError
+from totp_tui.settings import (
+    AUTH_FLOWS,
+    DEFAULT_CONNECT_TIMEOUT,
+    DEFAULT_ISSUER,
+    DEFAULT_READ_TIMEOUT,
+    SettingsError,
+    region_of_pool,
+    validate_ca_bundle,
+    validate_client_id,
+    validate_endpoint_url,
+    validate_issuer,
+    validate_pool_id,
+    validate_region,
+    validate_timeout,
+)
+from totp_tui.ui.screens.base import WizardScreen
+from totp_tui.ui.widgets.inputs import PasswordInput
+from totp_tui.ui.widgets.status_line import StatusLine
+
+YES_NO = [("yes", True), ("no", False)]
+
+
+@dataclass(frozen=True)
+class ProfileDraft:
+    """What the form produced: the profile, and the client secret typed (None: unchanged)."""
+
+    profile: Profile
+    client_secret: str | None = field(default=None, repr=False)
+
+
+class ProfileFormScreen(WizardScreen):
+    BINDINGS = [
+        Binding("ctrl+s", "submit", "Save", show=True, priority=True),
+        Binding("escape", "cancel", "Back", show=True),
+    ]
+
+    def __init__(self, profile: Profile | None, save: bool = True) -> None:
+        super().__init__()
+        self._original = profile
+        self._save = save  # False: no keyring here, the settings are for this run only
+
+    def compose(self) -> ComposeResult:
+        p = self._original
+        yield Static("totp-tui · set up an authenticator app", classes="title-bar")
+        with Vertical(classes="card", id="profile-form-card") as card:
+            card.border_title = (
+                f"Edit profile {p.name}" if p else "New profile" if self._save else "Pool settings"
+            )
+            with Grid(id="profile-form"):
+                yield Label("Name")
+                yield Input(p.name if p else "", id="name", compact=True, disabled=p is not None)
+                yield Label("User pool id")
+                yield Input(
+                    p.user_pool_id if p else "",
+                    placeholder="us-east-1_AbC123",
+                    id="pool",
+                    compact=True,
+                )
+                yield Label("App client id")
+                yield Input(p.client_id if p else "", id="client", compact=True)
+                yield Label("Client secret")
+                yield PasswordInput(
+                    placeholder="only if the client has one; kept in the keyring", id="secret"
+                )
+                yield Label("Region")
+                yield Input(
+                    p.region if p else "", placeholder="from the pool id", id="region", compact=True
+                )
+                yield Label("Sign-in flow")
+                yield Select(
+                    [(flow, flow) for flow in AUTH_FLOWS],
+                    value=p.auth_flow if p else AUTH_FLOWS[0],
+                    allow_blank=False,
+                    id="flow",
+                    compact=True,
+                )
+                yield Label("Issuer")
+                yield Input(p.issuer if p else DEFAULT_ISSUER, id="issuer", compact=True)
+                yield Label("Endpoint URL")
+                yield Input(
+                    (p.endpoint_url or "") if p else "",
+                    placeholder="AWS's",
+                    id="endpoint",
+                    compact=True,
+                )
+                yield Label("CA bundle")
+                yield Input(
+                    (p.ca_bundle or "") if p else "", placeholder="system's", id="ca", compact=True
+                )
+                yield Label("Verify TLS")
+                yield Select(
+                    YES_NO,
+                    value=p.verify_ssl if p else True,
+                    allow_blank=False,
+                    id="verify",
+                    compact=True,
+                )
+                yield Label("Timeouts (s)")
+                yield Input(
+                    f"{p.connect_timeout:g} {p.read_timeout:g}"
+                    if p
+                    else f"{DEFAULT_CONNECT_TIMEOUT:g} {DEFAULT_READ_TIMEOUT:g}",
+                    placeholder="connect read",
+                    id="timeouts",
+                    compact=True,
+                )
+            yield StatusLine(id="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        first = "#pool" if self._original else "#name"
+        self.query_one(first, Input).focus()
+        self.query_one("#secret", PasswordInput).compact = True
+
+    def _text(self, widget_id: str) -> str:
+        return self.query_one(f"#{widget_id}", Input).value.strip()
+
+    def draft(self) -> ProfileDraft:
+        """The form as a profile; raises SettingsError or ProfileError naming the bad field."""
+        pool = self._text("pool")
+        if not pool:
+            raise SettingsError("the user pool id is required")
+        region = validate_region(self._text("region") or region_of_pool(pool))
+        validate_pool_id(pool, region)
+        client = validate_client_id(self._text("client"))
+        issuer = validate_issuer(self._text("issuer") or DEFAULT_ISSUER)
+        endpoint = self._text("endpoint") or None
+        if endpoint:
+            validate_endpoint_url(endpoint)
+        ca_bundle = self._text("ca") or None
+        if ca_bundle:
+            validate_ca_bundle(ca_bundle)
+        parts = self._text("timeouts").split()
+        try:
+            connect, read = (float(part) for part in parts) if len(parts) == 2 else (0.0, 0.0)
+        except ValueError:
+            connect, read = 0.0, 0.0
+        validate_timeout("the connect timeout", connect)
+        validate_timeout("the read timeout", read)
+        name = self._original.name if self._original else self._text("name")
+        if not name:
+            if self._save:
+                raise SettingsError("the profile needs a name")
+            name = "this-run"  # not saved: the name is never shown or stored
+        profile = Profile(
+            name=name,
+            region=region,
+            user_pool_id=pool,
+            client_id=client,
+            auth_flow=self.query_one("#flow", Select).value,  # type: ignore[arg-type]
+            issuer=issuer,
+            endpoint_url=endpoint,
+            verify_ssl=bool(self.query_one("#verify", Select).value),
+            ca_bundle=ca_bundle,
+            connect_timeout=connect,
+            read_timeout=read,
+            last_username=self._original.last_username if self._original else None,
+        )
+        secret = self.query_one("#secret", PasswordInput).value or None
+        return ProfileDraft(profile, secret)
+
+    def action_submit(self) -> None:
+        if self.in_flight:
+            return
+        try:
+            draft = self.draft()
+        except (SettingsError, ProfileError) as error:
+            self.status.error(f"{str(error)[:1].upper()}{str(error)[1:]}.")
+            return
+        if self._save:
+            self.wizard.save_profile(self, draft)
+        else:
+            self.wizard.use_draft_once(draft)
+
+    def action_cancel(self) -> None:
+        self.wipe()
+        self.wizard.show_profiles()
+
+    def wipe(self) -> None:
+        self.query_one("#secret", PasswordInput).wipe()
