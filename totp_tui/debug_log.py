@@ -32,9 +32,7 @@ def open_private(path: Path) -> int:
     return fd
 
 
-def configure(
-    log_file: str | None, debug: bool, literals: Iterable[str] = ()
-) -> Path | None:
+def configure(log_file: str | None, debug: bool, literals: Iterable[str] = ()) -> Path | None:
     """Send the app's log (and with --debug botocore's) to a private file, through the
     redacting filter. `literals`: values to mask wherever they appear (the client secret).
     Returns the path, or None when no log was asked for."""

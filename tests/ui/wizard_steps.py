@@ -8,7 +8,7 @@ tests of the keyboard contract press the keys themselves.
 from __future__ import annotations
 
 import re
-from typing import TypeVar
+from typing import Any, TypeVar, cast
 
 from textual import events
 from textual.app import App
@@ -17,6 +17,7 @@ from textual.screen import Screen
 from textual.widgets import Input
 
 from tests.conftest import PoolUser
+from tests.screen_reading import Screen as ScreenCells
 from tests.screen_reading import cells_from_textual
 from tests.ui_driving import wait_for_screen
 from totp_tui.ui.screens.enrol import EnrolScreen
@@ -55,31 +56,36 @@ async def paste(pilot: Pilot[None], text: str) -> None:
     await pilot.pause()
 
 
-def screen_rows(app: App[None]) -> list[str]:
+def screen_cells(app: App[Any]) -> ScreenCells:
+    """The cells the terminal shows now (characters and colours)."""
+    return cells_from_textual(cast("App[object]", app))
+
+
+def screen_rows(app: App[Any]) -> list[str]:
     """The rows of characters the terminal shows now."""
-    return cells_from_textual(app).lines()
+    return screen_cells(app).lines()
 
 
-def visible_text(app: App[None]) -> str:
+def visible_text(app: App[Any]) -> str:
     """All the words on the screen in reading order, borders and QR dropped and runs of
     spaces collapsed, so a message wrapped over two rows still reads as one phrase."""
     words = " ".join(row.translate(_NOT_TEXT) for row in screen_rows(app))
     return re.sub(r"\s+", " ", words)
 
 
-def shows(app: App[None], phrase: str) -> bool:
+def shows(app: App[Any], phrase: str) -> bool:
     return re.sub(r"\s+", " ", phrase) in visible_text(app)
 
 
-def shows_half_blocks(app: App[None]) -> bool:
+def shows_half_blocks(app: App[Any]) -> bool:
     return any(char in HALF_BLOCKS for row in screen_rows(app) for char in row)
 
 
-def focused_id(app: App[None]) -> str | None:
+def focused_id(app: App[Any]) -> str | None:
     return app.focused.id if app.focused is not None else None
 
 
-def field(screen: Screen[None], widget_id: str) -> Input:
+def field(screen: Screen[Any], widget_id: str) -> Input:
     return screen.query_one(f"#{widget_id}", Input)
 
 

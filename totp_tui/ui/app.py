@@ -323,8 +323,13 @@ class TotpApp(ProfileSteps):
         if settings.profile_name is None:
             return DoneScreen(self._account, offer_save=True)
         screen = DoneScreen(self._account)
+        # A lambda: the screen is not mounted yet, so its status line does not exist yet.
         self.call_after_refresh(
-            self.save_settings, screen, settings.profile_name, self._account, screen.status.show
+            self.save_settings,
+            screen,
+            settings.profile_name,
+            self._account,
+            lambda message: screen.status.show(message),
         )
         return screen
 
@@ -333,8 +338,12 @@ class TotpApp(ProfileSteps):
         self.switch_screen(screen)
 
     def _wipe_screen(self) -> None:
-        if isinstance(self.screen, WizardScreen):
-            self.screen.wipe()
+        try:
+            screen = self.screen
+        except Exception:  # no screen yet (a crash at start-up): nothing to wipe
+            return
+        if isinstance(screen, WizardScreen):
+            screen.wipe()
 
     # Crashes -----------------------------------------------------------------------------
 

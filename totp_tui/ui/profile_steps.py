@@ -68,11 +68,13 @@ class ProfileSteps(App[None]):
         self.keyring_status = status
         if not status.usable:
             log.info("keyring unusable: %s", status.name)
+            # Short: it must not hide the sign-in form at 80x24. How to fix it is on the last
+            # screen, where saving would happen.
             self.notify(
-                f"Profiles cannot be saved here. {status.message}",
-                title="No keyring",
+                "Profiles cannot be saved on this host; enrolment works.",
+                title="No usable keyring",
                 severity="warning",
-                timeout=20,
+                timeout=12,
             )
 
     # Profile screens ----------------------------------------------------------------------
@@ -147,7 +149,8 @@ class ProfileSteps(App[None]):
             return
         if not saved:
             settings = dataclasses.replace(settings, save=False, profile_name=None)
-        self.start_sign_in(settings, profile.last_username or settings.username)
+        # settings.username is the profile's last username unless --username overrides it.
+        self.start_sign_in(settings, settings.username)
 
     def save_profile(self, screen: WizardScreen, draft: ProfileDraft) -> None:
         if not screen.begin("Saving to the keyring…"):
@@ -155,14 +158,20 @@ class ProfileSteps(App[None]):
 
         def work() -> None:
             store = self._profile_store()
+            name = draft.profile.name
             try:
                 store.save(draft.profile)
-                if draft.client_secret:
-                    store.set_client_secret(draft.profile.name, draft.client_secret)
             except ProfileError as error:
-                self._answer_from_thread(screen.show_error, f"{error} Nothing was saved.")
+                self._answer_from_thread(screen.show_error, _failure(error, "Nothing was saved."))
                 return
-            self._answer_from_thread(self.show_profiles, draft.profile.name)
+            if draft.client_secret:
+                try:
+                    store.set_client_secret(name, draft.client_secret)
+                except ProfileError as error:  # the profile itself is saved: say so
+                    message = f"Profile {name} was saved, but not its client secret: {error}."
+                    self._answer_from_thread(screen.show_error, message)
+                    return
+            self._answer_from_thread(self.show_profiles, name)
 
         self._in_thread(work, "Saving a profile")
 
@@ -198,11 +207,25 @@ class ProfileSteps(App[None]):
                 )
                 store = self._profile_store()
                 store.save(profile)
-                if settings.client_secret:  # the keyring is where it belongs
-                    store.set_client_secret(name, settings.client_secret)
             except ProfileError as error:
-                self._answer_from_thread(screen.show_error, f"{error} The profile was not saved.")
+                failure = _failure(error, "The profile was not saved.")
+                self._answer_from_thread(screen.show_error, failure)
                 return
+            if settings.client_secret:  # the keyring is where it belongs
+                try:
+                    store.set_client_secret(name, settings.client_secret)
+                except ProfileError as error:  # the profile itself is saved: say so
+                    message = f"Saved as profile {name}, but not its client secret: {error}."
+                    self._answer_from_thread(screen.show_error, message)
+                    return
             self._answer_from_thread(done, f"Saved as profile {name}.")
 
         self._in_thread(work, "Saving a profile")
+
+
+def _failure(error: ProfileError, consequence: str) -> str:
+    """The store's one-line message as a sentence, with `consequence` unless it says so."""
+    text = str(error).rstrip(".")
+    text = f"{text[:1].upper()}{text[1:]}."
+    said = text.lower()
+    return text if "nothing was saved" in said or "not saved" in said else f"{text} {consequence}"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Footer, Input, Label, Static
 
 from totp_tui.qr import QrMatrix
@@ -60,21 +60,23 @@ class EnrolScreen(WizardScreen):
     def compose(self) -> ComposeResult:
         with Horizontal(id="enrol"):
             yield QrCode(self._matrix, id="qr")
-            with Vertical(id="enrol-side"):
+            # Most urgent first: the countdown and a clock warning must never be pushed off
+            # the bottom by a long key or a long message.
+            with VerticalScroll(id="enrol-side"):
                 yield Static("Set up your authenticator", classes="heading")
+                yield SessionCountdown(self._session_seconds, id="countdown")
+                if self._clock_offset is not None and abs(self._clock_offset) > CLOCK_SKEW_LIMIT:
+                    yield Static(clock_warning(self._clock_offset), id="clock-skew")
                 yield Static(
                     "Scan the QR code with your authenticator app, or type this key:",
                     id="scan-hint",
                 )
                 yield SecretKey(self._secret, id="secret")
-                yield Static(f"Account: {self._issuer}:{self._account}", markup=False)
+                yield Static(f"Account {self._issuer}:{self._account}", id="account", markup=False)
                 yield Static("", id="too-small")
                 yield Label("Code from the app")
                 yield CodeInput(id="code")
                 yield StatusLine(id="status")
-                yield SessionCountdown(self._session_seconds, id="countdown")
-                if self._clock_offset is not None and abs(self._clock_offset) > CLOCK_SKEW_LIMIT:
-                    yield Static(clock_warning(self._clock_offset), id="clock-skew")
         yield Footer()
 
     def on_mount(self) -> None:

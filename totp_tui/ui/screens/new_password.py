@@ -40,7 +40,8 @@ class NewPasswordScreen(WizardScreen):
             yield PasswordInput(id="confirm-password")
             for name in self._attributes:
                 yield Label(attribute_label(name))
-                yield Input(id=f"attr-{name.replace(':', '-')}", name=name)
+                # One line each: several required attributes must still fit 80x24.
+                yield Input(id=f"attr-{name.replace(':', '-')}", name=name, compact=True)
             yield StatusLine(id="status")
         yield Footer()
 

@@ -144,9 +144,11 @@ class ProfileFormScreen(WizardScreen):
             validate_ca_bundle(ca_bundle)
         parts = self._text("timeouts").split()
         try:
-            connect, read = (float(part) for part in parts) if len(parts) == 2 else (0.0, 0.0)
-        except ValueError:
-            connect, read = 0.0, 0.0
+            connect, read = (float(part) for part in parts)
+        except ValueError:  # not two values, or not numbers
+            raise SettingsError(
+                "the timeouts must be two numbers of seconds, connect then read, e.g. 10 30"
+            ) from None
         validate_timeout("the connect timeout", connect)
         validate_timeout("the read timeout", read)
         name = self._original.name if self._original else self._text("name")

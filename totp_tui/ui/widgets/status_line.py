@@ -16,9 +16,13 @@ class StatusLine(Static):
     def __init__(self, text: str = "", *, id: str | None = None) -> None:
         super().__init__(text, id=id, markup=False)
 
+    def on_mount(self) -> None:
+        self.display = bool(str(self.content))
+
     def show(self, text: str, kind: str = "") -> None:
         self.set_classes("" if not kind else f"-{kind}")
         self.update(text)
+        self.display = bool(text)  # no empty row under a form
 
     def busy(self, text: str) -> None:
         self.show(text, "busy")

@@ -1,0 +1,84 @@
+"""Accounts prepared, and enrolment proved, with plain boto3 calls outside the app."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.conftest import PoolUser
+from tests.totp_clock import code_now, wait_for_next_window
+from tests.ui.wizard_steps import Hidden
+from totp_tui.demo import DemoPool, LocalCognito
+
+
+def _client(local_cognito: LocalCognito, pool: DemoPool) -> Any:
+    return local_cognito.admin_client(pool.region)
+
+
+def set_permanent_password(local_cognito: LocalCognito, pool: DemoPool, user: PoolUser) -> None:
+    """The administrator sets the user's own password: no NEW_PASSWORD_REQUIRED any more."""
+    _client(local_cognito, pool).admin_set_user_password(
+        UserPoolId=pool.user_pool_id,
+        Username=user.username,
+        Password=user.new_password,
+        Permanent=True,
+    )
+
+
+def enrol_outside_the_app(local_cognito: LocalCognito, pool: DemoPool, user: PoolUser) -> None:
+    """New password, then TOTP set up and verified, through the API (no client secret)."""
+    client = _client(local_cognito, pool)
+    answer = client.initiate_auth(
+        ClientId=pool.client_id,
+        AuthFlow="USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": user.username, "PASSWORD": user.password},
+    )
+    assert answer.get("ChallengeName") == "NEW_PASSWORD_REQUIRED"
+    answer = client.respond_to_auth_challenge(
+        ClientId=pool.client_id,
+        ChallengeName="NEW_PASSWORD_REQUIRED",
+        Session=answer["Session"],
+        ChallengeResponses={"USERNAME": user.username, "NEW_PASSWORD": user.new_password},
+    )
+    assert answer.get("ChallengeName") == "MFA_SETUP"
+    associated = client.associate_software_token(Session=answer["Session"])
+    verified = client.verify_software_token(
+        Session=associated["Session"], UserCode=code_now(associated["SecretCode"])
+    )
+    assert verified.get("Status") == "SUCCESS"
+    done = client.respond_to_auth_challenge(
+        ClientId=pool.client_id,
+        ChallengeName="MFA_SETUP",
+        Session=verified["Session"],
+        ChallengeResponses={"USERNAME": user.username},
+    )
+    assert "AuthenticationResult" in done
+
+
+def sign_in_with_totp(
+    local_cognito: LocalCognito, pool: DemoPool, user: PoolUser, secret: Hidden
+) -> tuple[str, bool]:
+    """A fresh sign-in with the user's new password, answering a SOFTWARE_TOKEN_MFA challenge
+    with a code from `secret`: (the challenge Cognito asked, whether it then signed in).
+
+    Cognito refuses a code used once, so the code comes from the next 30-second window.
+    """
+    client = _client(local_cognito, pool)
+    answer = client.initiate_auth(
+        ClientId=pool.client_id,
+        AuthFlow="USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": user.username, "PASSWORD": user.new_password},
+    )
+    challenge: str = answer.get("ChallengeName", "")
+    if challenge != "SOFTWARE_TOKEN_MFA":
+        return challenge, False
+    wait_for_next_window()
+    tokens = client.respond_to_auth_challenge(
+        ClientId=pool.client_id,
+        ChallengeName="SOFTWARE_TOKEN_MFA",
+        Session=answer["Session"],
+        ChallengeResponses={
+            "USERNAME": user.username,
+            "SOFTWARE_TOKEN_MFA_CODE": code_now(secret.value),
+        },
+    )
+    return challenge, "AuthenticationResult" in tokens

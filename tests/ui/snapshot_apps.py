@@ -1,0 +1,101 @@
+"""Tiny apps for the snapshot tests: the real TotpApp with fixed settings, showing one
+screen with fixed values and no network (the client factory refuses to build a client)."""
+
+from __future__ import annotations
+
+import dataclasses
+import inspect
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from textual import events
+from textual.pilot import Pilot
+from textual.screen import Screen
+from textual.widgets import Input
+
+from tests.ui_driving import PUBLIC_TEST_SECRET
+from totp_tui.qr import make_matrix
+from totp_tui.settings import Settings
+from totp_tui.totp import build_key_uri
+from totp_tui.ui.app import TotpApp
+from totp_tui.ui.screens.done import DoneScreen, StopScreen
+from totp_tui.ui.screens.enrol import EnrolScreen
+from totp_tui.ui.screens.new_password import NewPasswordScreen
+from totp_tui.ui.screens.sign_in import DemoNotice
+
+ACCOUNT = "jane.doe"
+ISSUER = "AWSCognito"
+SETTINGS = Settings(
+    region="us-east-1",
+    user_pool_id="us-east-1_Example123",
+    client_id="exampleclientid1234567890",
+    issuer=ISSUER,
+    username=ACCOUNT,
+    # No keyring check: whether this machine has a usable keyring must not change a snapshot.
+    save=False,
+)
+# What `totp-tui demo` shows: a local endpoint and the demo user (example values only).
+DEMO_SETTINGS = dataclasses.replace(
+    SETTINGS, username="demo", issuer="totp-tui-demo", endpoint_url="http://127.0.0.1:5000"
+)
+DEMO_NOTICE = DemoNotice(username="demo", temporary_password="Tmp-Example1234x-9a")
+
+
+def offline_client(settings: Settings) -> Any:
+    raise RuntimeError("snapshots make no requests")
+
+
+class SnapshotApp(TotpApp):
+    """TotpApp showing `screen()` instead of sign-in; with no screen, TotpApp's own start
+    (the sign-in screen built from the settings)."""
+
+    # Textual resolves a relative CSS_PATH beside the subclass's module: point at the app's.
+    CSS_PATH = str(Path(inspect.getfile(TotpApp)).with_name("app.tcss"))
+
+    def __init__(
+        self,
+        screen: Callable[[], Screen[None]] | None = None,
+        *,
+        settings: Settings = SETTINGS,
+        demo: DemoNotice | None = None,
+    ) -> None:
+        super().__init__(settings, demo=demo, client_factory=offline_client)
+        self._make_screen = screen
+
+    # Textual calls every class's on_mount in the MRO; the event is needed to stop TotpApp's.
+    def on_mount(self, event: events.Mount) -> None:  # type: ignore[override]
+        if self._make_screen is None:
+            return  # TotpApp.on_mount runs next
+        event.prevent_default()  # not TotpApp.on_mount: this screen instead of sign-in
+        self.push_screen(self._make_screen())
+
+
+def enrol_screen() -> EnrolScreen:
+    uri = build_key_uri(ISSUER, ACCOUNT, PUBLIC_TEST_SECRET)
+    return EnrolScreen(ACCOUNT, ISSUER, PUBLIC_TEST_SECRET, make_matrix(uri))
+
+
+def new_password_screen(*attributes: str) -> Callable[[], NewPasswordScreen]:
+    return lambda: NewPasswordScreen(ACCOUNT, attributes)
+
+
+def done_screen() -> DoneScreen:
+    return DoneScreen(ACCOUNT)
+
+
+def nothing_to_set_up_screen() -> StopScreen:
+    # The text TotpApp shows when Cognito signs the user in without MFA_SETUP.
+    return StopScreen(
+        "Signed in, nothing to set up",
+        f"{ACCOUNT} signed in without being asked to set up MFA: this user pool does not "
+        "require it for this account. Nothing was changed.",
+    )
+
+
+async def steady_cursor(pilot: Pilot[Any]) -> None:
+    """Stop the text cursor blinking, so every snapshot shows it in the same state."""
+    await pilot.pause()
+    for field in pilot.app.screen.query(Input):
+        field.cursor_blink = False
+    await pilot.pause()

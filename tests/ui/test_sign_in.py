@@ -1,0 +1,126 @@
+"""The sign-in screen against the local Cognito: focus, Tab, Enter, and its messages."""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+
+from tests.conftest import PoolUser, make_user, settings_for
+from tests.ui.cognito_calls import CognitoCalls
+from tests.ui.conftest import SIZE
+from tests.ui.wizard_steps import (
+    arrive,
+    field,
+    focused_id,
+    is_empty,
+    paste,
+    shows,
+    sign_in,
+)
+from tests.ui_driving import type_text, wait_until_idle
+from totp_tui.demo import DemoPool, LocalCognito
+from totp_tui.settings import Settings
+from totp_tui.ui.app import TotpApp
+from totp_tui.ui.screens.new_password import NewPasswordScreen
+from totp_tui.ui.screens.sign_in import SignInScreen
+
+
+async def test_username_has_focus_tab_moves_to_password_and_enter_signs_in(
+    local_cognito: LocalCognito, pool: DemoPool, calls: CognitoCalls
+) -> None:
+    name = f"ann{secrets.token_hex(2)}"  # short to type; unique in the module's pool
+    user = make_user(local_cognito, pool, username=name)
+    app = TotpApp(settings_for(local_cognito, pool), client_factory=calls)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await arrive(pilot, SignInScreen)
+        assert focused_id(app) == "username"
+        await type_text(pilot, name)
+        assert field(screen, "username").value == name
+        await pilot.press("tab")
+        assert focused_id(app) == "password"
+        await paste(pilot, user.password)
+        await pilot.press("enter")
+        await arrive(pilot, NewPasswordScreen)
+    assert calls.count("InitiateAuth") == 1
+
+
+async def test_prefilled_username_still_has_focus(
+    local_cognito: LocalCognito, pool: DemoPool, user: PoolUser
+) -> None:
+    settings = settings_for(local_cognito, pool, username=user.username)
+    async with TotpApp(settings).run_test(size=SIZE) as pilot:
+        screen = await arrive(pilot, SignInScreen)
+        assert field(screen, "username").value == user.username
+        assert focused_id(pilot.app) == "username"
+        await pilot.press("tab")
+        assert focused_id(pilot.app) == "password"
+        await paste(pilot, user.password)
+        await pilot.press("enter")
+        await arrive(pilot, NewPasswordScreen)
+
+
+async def test_nothing_is_sent_until_both_fields_are_filled_and_ctrl_q_quits(
+    settings: Settings, user: PoolUser, calls: CognitoCalls
+) -> None:
+    app = TotpApp(settings, client_factory=calls)
+    async with app.run_test(size=SIZE) as pilot:
+        await arrive(pilot, SignInScreen)
+        await pilot.press("enter")
+        assert shows(app, "Type your username.")
+        assert focused_id(app) == "username"
+        await paste(pilot, user.username)
+        await pilot.press("enter")  # Enter on a filled username moves on, as in most forms
+        assert focused_id(app) == "password"
+        assert not shows(app, "Type your password.")
+        await pilot.press("enter")
+        assert shows(app, "Type your password.")
+        assert focused_id(app) == "password"
+        assert isinstance(app.screen, SignInScreen)
+        assert calls.count("InitiateAuth") == 0
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert not app.is_running
+    assert app.return_code == 0
+
+
+async def test_wrong_password_says_so_clears_it_and_stays(
+    local_cognito: LocalCognito, pool: DemoPool, user: PoolUser, calls: CognitoCalls
+) -> None:
+    # moto's SRP accepts any password; the password flow checks it.
+    settings = settings_for(local_cognito, pool, auth_flow="USER_PASSWORD_AUTH")
+    async with TotpApp(settings, client_factory=calls).run_test(size=SIZE) as pilot:
+        screen = await arrive(pilot, SignInScreen)
+        await sign_in(pilot, user.username, "Not-the-password-1")
+        await wait_until_idle(pilot)
+        assert shows(pilot.app, "Incorrect username or password.")
+        assert isinstance(pilot.app.screen, SignInScreen)
+        assert is_empty(field(screen, "password")), "the wrong password is still in the field"
+        assert focused_id(pilot.app) == "password"
+        assert field(screen, "username").value == user.username
+        # The person types the right one and carries on.
+        await paste(pilot, user.password)
+        await pilot.press("enter")
+        await arrive(pilot, NewPasswordScreen)
+    assert calls.count("InitiateAuth") == 2
+
+
+async def test_second_enter_while_signing_in_sends_no_second_request(
+    settings: Settings, user: PoolUser, calls: CognitoCalls
+) -> None:
+    app = TotpApp(settings, client_factory=calls)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await arrive(pilot, SignInScreen)
+        await app.workers.wait_for_complete()  # the warm-up has built the client
+        release = calls.hold("InitiateAuth")
+        try:
+            await sign_in(pilot, user.username, user.password)
+            assert shows(app, "Signing in…")
+            await pilot.press("enter")
+            await asyncio.sleep(0.2)  # time for a second request to start, if one would
+            assert shows(app, "Signing in…")
+            assert app.screen is screen
+        finally:
+            release.set()
+        await arrive(pilot, NewPasswordScreen)
+        await app.workers.wait_for_complete()
+    assert calls.count("InitiateAuth") == 1
