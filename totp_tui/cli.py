@@ -9,7 +9,6 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
-from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING
 
 from totp_tui.settings import (
@@ -29,10 +28,22 @@ _log = logging.getLogger(__name__)
 
 
 def _version() -> str:
+    # importlib.metadata costs tens of ms to import: only --version pays for it.
+    from importlib.metadata import PackageNotFoundError, version
+
     try:
         return version("totp-tui")
     except PackageNotFoundError:
         return "unknown"
+
+
+class _VersionAction(argparse.Action):
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: object) -> None:
+        super().__init__(option_strings, dest, nargs=0, help="show the version and exit")
+
+    def __call__(self, parser: argparse.ArgumentParser, *_: object, **__: object) -> None:
+        print(f"totp-tui {_version()}")
+        parser.exit()
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -64,7 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
     out.add_argument("--debug", action="store_true", help="log the app's steps (no secrets)")
     out.add_argument("--log-file", metavar="PATH", help="write the log here (mode 0600)")
     out.add_argument("--no-save", action="store_true", help="do not save settings as a profile")
-    parser.add_argument("--version", action="version", version=f"totp-tui {_version()}")
+    parser.add_argument("--version", action=_VersionAction)
     return parser
 
 

@@ -54,10 +54,18 @@ def make_matrix(data: str) -> QrMatrix:
     import qrcode  # loaded on first use: keeps start-up fast
     from qrcode.constants import ERROR_CORRECT_L
 
-    code = qrcode.QRCode(error_correction=ERROR_CORRECT_L, border=0)
+    from totp_tui.qr_mask import best_mask
+
+    # Made once with mask 0, then re-masked with the mask qrcode itself would choose, found
+    # without qrcode's slow trial of all eight (see qr_mask): same symbol, a third of the time.
+    code = qrcode.QRCode(error_correction=ERROR_CORRECT_L, border=0, mask_pattern=0)
     code.add_data(data)
     code.make(fit=True)
-    return QrMatrix(tuple(tuple(bool(m) for m in row) for row in code.get_matrix()))
+    best = best_mask(code.modules, code.version, 0)
+    if best != 0:
+        code.mask_pattern = best
+        code.makeImpl(False, best)
+    return QrMatrix(tuple(tuple(bool(m) for m in row) for row in code.modules))
 
 
 def drawing_size(matrix: QrMatrix, quiet_zone: int) -> tuple[int, int]:

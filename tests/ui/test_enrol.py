@@ -195,11 +195,6 @@ async def test_too_small_terminal_says_so_and_resizing_back_draws_the_qr(
         assert same_key, "the QR code drawn again carries a different key"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="layout bug: with AWS's 52-character key and an email account, the wrong-code "
-    "message pushes the session countdown below #enrol-side's bottom edge (overflow hidden)",
-)
 async def test_countdown_stays_visible_after_a_wrong_code_with_a_cognito_length_key(
     local_cognito: LocalCognito, pool: DemoPool, settings: Settings, cognito_length_keys: None
 ) -> None:
@@ -217,11 +212,6 @@ async def test_countdown_stays_visible_after_a_wrong_code_with_a_cognito_length_
         assert shows(pilot.app, COUNTDOWN), "the session countdown is off the screen"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="layout bug: in a 60x20 terminal the session countdown sits below the side "
-    "column's bottom edge (overflow hidden)",
-)
 async def test_countdown_stays_visible_in_a_small_terminal(
     settings: Settings, user: PoolUser
 ) -> None:

@@ -19,28 +19,19 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from totp_tui.cognito.errors import CognitoError, Recovery
-from totp_tui.cognito.flow import (
-    ChallengeNotHandled,
-    Enrolled,
-    EnrolmentFlow,
-    NewPasswordRequired,
-    SignedInWithoutSetup,
-    Step,
-    TotpSecretIssued,
-)
-from totp_tui.profiles import ProfileStore
 from totp_tui.settings import RequestedSettings, Settings
 from totp_tui.ui.crash_report import crash_report
 from totp_tui.ui.profile_steps import ProfileSteps
 from totp_tui.ui.screens.base import WizardScreen
-from totp_tui.ui.screens.done import DoneScreen, StopScreen
-from totp_tui.ui.screens.enrol import EnrolScreen
-from totp_tui.ui.screens.new_password import NewPasswordScreen
-from totp_tui.ui.screens.profiles import ProfilesScreen
 from totp_tui.ui.screens.sign_in import DemoNotice, SignInScreen
 
+# Only the sign-in screen is needed for the first paint. The engine (hmac, hashlib, email),
+# the other screens and the profile store load when first used: start-up is measured.
 if TYPE_CHECKING:
+    from totp_tui.cognito.flow import EnrolmentFlow, Step, TotpSecretIssued
+    from totp_tui.profiles import ProfileStore
     from totp_tui.qr import QrMatrix
+    from totp_tui.ui.screens.done import DoneScreen
 
 log = logging.getLogger("totp_tui")
 
@@ -104,7 +95,7 @@ class TotpApp(ProfileSteps):
         handle_signals: bool = False,
         requested: RequestedSettings | None = None,
         env: Mapping[str, str] | None = None,
-        store_factory: Callable[[], ProfileStore] = ProfileStore,
+        store_factory: Callable[[], ProfileStore] | None = None,
     ) -> None:
         """settings None: no pool was given, so the profile screen comes first."""
         super().__init__()
@@ -130,6 +121,8 @@ class TotpApp(ProfileSteps):
             self._install_signal_handlers()
             asyncio.get_running_loop().set_default_executor(DaemonThreadExecutor())
         if self.settings is None:
+            from totp_tui.ui.screens.profiles import ProfilesScreen
+
             self.push_screen(ProfilesScreen())
         else:
             self.push_screen(self._sign_in_screen(self.settings.username))
@@ -190,6 +183,8 @@ class TotpApp(ProfileSteps):
         self._account = username
 
         def call() -> Step:
+            from totp_tui.cognito.flow import EnrolmentFlow
+
             self._flow = EnrolmentFlow(self._require_settings(), self._get_client())
             return self._flow.sign_in(username, password)
 
@@ -237,6 +232,8 @@ class TotpApp(ProfileSteps):
             outcome: Step | CognitoError | tuple[TotpSecretIssued, QrMatrix]
             try:
                 step = pending.pop()()
+                from totp_tui.cognito.flow import TotpSecretIssued  # loaded by call() already
+
                 outcome = self._with_qr(step) if isinstance(step, TotpSecretIssued) else step
             except CognitoError as error:
                 outcome = error
@@ -267,6 +264,16 @@ class TotpApp(ProfileSteps):
     def _answer(
         self, screen: WizardScreen, outcome: Step | CognitoError | tuple[TotpSecretIssued, QrMatrix]
     ) -> None:
+        from totp_tui.cognito.flow import (
+            ChallengeNotHandled,
+            Enrolled,
+            NewPasswordRequired,
+            SignedInWithoutSetup,
+        )
+        from totp_tui.ui.screens.done import StopScreen
+        from totp_tui.ui.screens.enrol import EnrolScreen
+        from totp_tui.ui.screens.new_password import NewPasswordScreen
+
         if screen is not self.screen:
             return  # the user left the screen (quit, restart) while the request ran
         if isinstance(outcome, CognitoError):
@@ -312,6 +319,8 @@ class TotpApp(ProfileSteps):
 
     def _done_screen(self) -> DoneScreen:
         """Enrolled: save back to the profile used, or offer to save the flags as one."""
+        from totp_tui.ui.screens.done import DoneScreen
+
         settings = self._require_settings()
         status = self.keyring_status
         if not settings.save:
