@@ -10,15 +10,17 @@ import contextlib
 import dataclasses
 import logging
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.app import App
 
-from totp_tui.profiles import BackendStatus, Profile, ProfileError, ProfileStore
 from totp_tui.settings import RequestedSettings, Settings, SettingsError, effective_settings
 from totp_tui.ui.screens.base import WizardScreen
-from totp_tui.ui.screens.profile_form import ProfileDraft, ProfileFormScreen
-from totp_tui.ui.screens.profiles import ProfilesScreen
+
+# The profile store and screens load when first used, not before the first paint.
+if TYPE_CHECKING:
+    from totp_tui.profiles import BackendStatus, Profile, ProfileError, ProfileStore
+    from totp_tui.ui.screens.profile_form import ProfileDraft
 
 log = logging.getLogger("totp_tui")
 
@@ -31,7 +33,7 @@ class ProfileSteps(App[None]):
     settings: Settings | None
     _requested: RequestedSettings
     _env: Mapping[str, str]
-    _store_factory: Callable[[], ProfileStore]
+    _store_factory: Callable[[], ProfileStore] | None
     _store: ProfileStore | None = None
     keyring_status: BackendStatus | None = None
 
@@ -44,7 +46,9 @@ class ProfileSteps(App[None]):
 
     def _profile_store(self) -> ProfileStore:
         if self._store is None:
-            self._store = self._store_factory()
+            from totp_tui.profiles import ProfileStore
+
+            self._store = (self._store_factory or ProfileStore)()
         return self._store
 
     def _in_thread(self, work: Callable[[], Any], description: str) -> None:
@@ -80,11 +84,16 @@ class ProfileSteps(App[None]):
     # Profile screens ----------------------------------------------------------------------
 
     def show_profiles(self, selected: str | None = None) -> None:
+        from totp_tui.ui.screens.profiles import ProfilesScreen
+
         screen = ProfilesScreen()
         self.switch_screen(screen)
         self._selected_after_load = selected
 
     def load_profiles(self, screen: WizardScreen) -> None:
+        from totp_tui.profiles import ProfileError
+        from totp_tui.ui.screens.profiles import ProfilesScreen
+
         if not isinstance(screen, ProfilesScreen) or not screen.begin("Reading profiles…"):
             return
         selected = getattr(self, "_selected_after_load", None)
@@ -117,9 +126,13 @@ class ProfileSteps(App[None]):
         self.keyring_status = status
 
     def edit_profile(self, profile: Profile | None, save: bool) -> None:
+        from totp_tui.ui.screens.profile_form import ProfileFormScreen
+
         self.switch_screen(ProfileFormScreen(profile, save=save))
 
     def use_profile(self, screen: WizardScreen, profile: Profile) -> None:
+        from totp_tui.profiles import ProfileError
+
         if not screen.begin(f"Loading {profile.name}…"):
             return
 
@@ -153,6 +166,8 @@ class ProfileSteps(App[None]):
         self.start_sign_in(settings, settings.username)
 
     def save_profile(self, screen: WizardScreen, draft: ProfileDraft) -> None:
+        from totp_tui.profiles import ProfileError
+
         if not screen.begin("Saving to the keyring…"):
             return
 
@@ -176,6 +191,8 @@ class ProfileSteps(App[None]):
         self._in_thread(work, "Saving a profile")
 
     def delete_profile(self, screen: WizardScreen, name: str) -> None:
+        from totp_tui.profiles import ProfileError
+
         if not screen.begin(f"Deleting {name}…"):
             return
 
@@ -198,7 +215,7 @@ class ProfileSteps(App[None]):
         settings = self.settings
         if settings is None or not screen.begin("Saving the profile…"):
             return
-        from totp_tui.profiles import profile_from_settings
+        from totp_tui.profiles import ProfileError, profile_from_settings
 
         def work() -> None:
             try:
