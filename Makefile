@@ -52,5 +52,20 @@ format: $(STAMP)
 screenshots: $(STAMP)
 	$(BIN)/python -m tests.screenshots screenshots
 
+# The benchmark compares an enrolment with the AWS CLI, which pins botocore exactly: it gets
+# a virtual environment of its own so that .venv keeps the project's botocore.
+BENCH_VENV := .venv-bench
+BENCH_STAMP := $(BENCH_VENV)/.installed
+AWSCLI_VERSION := 1.46.2
+
+$(BENCH_STAMP):
+	test -x $(BENCH_VENV)/bin/python || $(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/python -m pip install --quiet awscli==$(AWSCLI_VERSION)
+	touch $(BENCH_STAMP)
+
+# Start-up, engine, AWS CLI, QR, memory and terminal bytes, with their budgets (~1 minute).
+bench: system-deps $(STAMP) $(BENCH_STAMP)
+	$(BIN)/python -m tests.benchmark
+
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -12,7 +12,7 @@ from typing import Any
 from textual import events
 from textual.pilot import Pilot
 from textual.screen import Screen
-from textual.widgets import Input
+from textual.widgets import Footer, Input
 
 from tests.ui_driving import PUBLIC_TEST_SECRET
 from totp_tui.qr import make_matrix
@@ -94,8 +94,13 @@ def nothing_to_set_up_screen() -> StopScreen:
 
 
 async def steady_cursor(pilot: Pilot[Any]) -> None:
-    """Stop the text cursor blinking, so every snapshot shows it in the same state."""
+    """Stop the text cursor blinking, so every snapshot shows it in the same state; and wait
+    for the footer, which the sign-in screen mounts a frame after its first paint."""
     await pilot.pause()
+    for _ in range(50):
+        if len(pilot.app.screen.query(Footer)):
+            break
+        await pilot.pause(0.02)
     for field in pilot.app.screen.query(Input):
         field.cursor_blink = False
     await pilot.pause()

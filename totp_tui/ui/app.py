@@ -12,8 +12,7 @@ import logging
 import signal
 import threading
 from collections.abc import Callable, Mapping
-from concurrent.futures import Future, ThreadPoolExecutor
-from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any
 
 from textual.binding import Binding
 from textual.screen import Screen
@@ -36,35 +35,6 @@ if TYPE_CHECKING:
 log = logging.getLogger("totp_tui")
 
 ClientFactory = Callable[[Settings], Any]
-P = ParamSpec("P")
-T = TypeVar("T")
-
-
-class DaemonThreadExecutor(ThreadPoolExecutor):
-    """Runs each call (Textual's thread workers) in a thread that does not keep the process
-    alive. A boto3 request cannot be interrupted, and both asyncio.run() and Python's exit
-    wait for the default executor's threads: after Ctrl+C or SIGTERM during a request to an
-    endpoint that does not answer, the process would linger for the read timeout times the
-    retries (3 x 30 s by default), the terminal already handed back."""
-
-    def submit(self, fn: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> Future[T]:
-        future: Future[T] = Future()
-
-        def run() -> None:
-            if not future.set_running_or_notify_cancel():
-                return
-            try:
-                result = fn(*args, **kwargs)
-            except BaseException as error:
-                future.set_exception(error)
-            else:
-                future.set_result(result)
-
-        threading.Thread(target=run, name="totp-tui-worker", daemon=True).start()
-        return future
-
-    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
-        """Nothing to wait for: the threads end with the process."""
 
 
 def default_client_factory(settings: Settings) -> Any:
@@ -119,6 +89,8 @@ class TotpApp(ProfileSteps):
     def on_mount(self) -> None:
         if self._handle_signals:  # the app owns the process
             self._install_signal_handlers()
+            from totp_tui.ui.daemon_executor import DaemonThreadExecutor
+
             asyncio.get_running_loop().set_default_executor(DaemonThreadExecutor())
         if self.settings is None:
             from totp_tui.ui.screens.profiles import ProfilesScreen

@@ -10,8 +10,8 @@ from textual.widgets import Footer, Input, Label, Static
 
 from totp_tui.qr import QrMatrix
 from totp_tui.ui.screens.base import WizardScreen
+from totp_tui.ui.widgets.code_input import CodeInput
 from totp_tui.ui.widgets.countdown import SessionCountdown
-from totp_tui.ui.widgets.inputs import CodeInput
 from totp_tui.ui.widgets.qr_code import QrCode
 from totp_tui.ui.widgets.secret_key import SecretKey
 from totp_tui.ui.widgets.status_line import StatusLine

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import Footer, Input, Label, Static
+from textual.widgets import Input, Label, Static
 
 from totp_tui.ui.screens.base import WizardScreen
 from totp_tui.ui.widgets.inputs import PasswordInput
@@ -57,13 +57,21 @@ class SignInScreen(WizardScreen):
                     f"Temporary password: {self._demo.temporary_password}",
                     markup=False,
                 )
-        yield Footer()
 
     def on_mount(self) -> None:
+        # The footer comes a frame after the form: the first paint (which people wait for
+        # on every start) has only what signing in needs. Start-up is measured.
+        self.call_after_refresh(self._add_footer)
         if self._message:
             self.status.error(self._message)
         # The keyboard contract: the username has focus at start, even when prefilled.
         self.query_one("#username", Input).focus()
+
+    async def _add_footer(self) -> None:
+        from textual.widgets import Footer
+
+        await self.mount(Footer())
+        self.refresh_bindings()  # a footer mounted late shows its keys only on this signal
 
     def action_submit(self) -> None:
         username_input = self.query_one("#username", Input)

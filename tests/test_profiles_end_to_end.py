@@ -1,0 +1,165 @@
+"""Profiles end to end: the real `totp-tui` under tmux at 80x24, the real Secret Service that
+tests/with_secret_service.sh starts (`make test`), and the local Cognito over HTTP.
+
+One person's path: no pool flags, so the profile screen comes first; create a profile with
+the form; Enter on it; sign in and enrol (the QR read off the screen, the code typed); the
+done screen saves the username back to the profile. Then a second process reads the profile
+from the keyring, and a third run with --profile starts on sign-in, username focused.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import secrets
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import PoolUser
+from tests.keyring_backends import require_secret_service
+from tests.screen_reading import DARK_THEME, decode_qr
+from tests.tmux_session import TmuxSession, require_tmux
+from tests.totp_clock import code_now
+from totp_tui.demo import DemoPool, LocalCognito, active_secret
+from totp_tui.profiles import ProfileError, ProfileStore
+from totp_tui.totp import parse_key_uri
+
+pytestmark = pytest.mark.e2e
+
+TOTP_TUI = str(Path(sys.executable).parent / "totp-tui")
+# Keys typed in one burst right after a screen appears can lose a Tab in Textual 8.2.8;
+# a person types slower than tmux (tests/test_end_to_end.py).
+PAUSE = 0.15
+
+
+def fill(session: TmuxSession, text: str) -> None:
+    session.type(text)
+    time.sleep(PAUSE)
+
+
+def press(session: TmuxSession, *keys: str) -> None:
+    for key in keys:
+        session.send_keys(key)
+        time.sleep(PAUSE)
+
+
+def keyring_environment() -> dict[str, str]:
+    """What a process needs to reach this test session's Secret Service: its D-Bus session
+    and the HOME and XDG_RUNTIME_DIR it was started with (TmuxSession's `env -i` drops the
+    rest)."""
+    names = ("DBUS_SESSION_BUS_ADDRESS", "HOME", "XDG_RUNTIME_DIR")
+    return {name: os.environ[name] for name in names if name in os.environ}
+
+
+def profile_list_loaded(text: str) -> bool:
+    return "Reading profiles" not in text and ("No profiles yet" in text or ")" in text)
+
+
+def show_profile(name: str) -> dict[str, object]:
+    """`totp-tui profiles show NAME --output json` in a process of its own."""
+    completed = subprocess.run(
+        [TOTP_TUI, "profiles", "show", name, "--output", "json"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+        env={**os.environ, **keyring_environment()},
+    )
+    assert completed.returncode == 0, completed.stderr
+    shown: dict[str, object] = json.loads(completed.stdout)
+    return shown
+
+
+def test_a_profile_made_on_the_profile_screen_enrols_and_is_remembered(
+    local_cognito: LocalCognito, pool: DemoPool, user: PoolUser
+) -> None:
+    require_tmux()
+    require_secret_service()
+    name = f"e2e-{secrets.token_hex(3)}"
+    try:
+        with TmuxSession([TOTP_TUI], env=keyring_environment()) as session:
+            session.wait_for("Choose the user pool to enrol in", timeout=15)
+            session.wait_for(profile_list_loaded, timeout=15)
+            press(session, "n")
+            session.wait_for("New profile", timeout=5)
+            # The name is focused; Tab order: name, pool, client, secret, region, flow,
+            # issuer, endpoint.
+            fill(session, name)
+            press(session, "Tab")
+            fill(session, pool.user_pool_id)
+            press(session, "Tab")
+            fill(session, pool.client_id)
+            press(session, "Tab", "Tab", "Tab", "Tab")
+            fill(session, "Acme")  # replaces the default issuer: focus selects it
+            press(session, "Tab")
+            fill(session, local_cognito.endpoint_url)
+            press(session, "C-s")
+
+            # Back on the list, the new profile highlighted: Enter uses it.
+            listed = session.wait_for(lambda text: f"{name}  (" in text, timeout=10)
+            assert "Reading profiles" not in listed
+            press(session, "Enter")
+            screen = session.wait_for(f"Pool {pool.user_pool_id}", timeout=10)
+            assert f"Endpoint {local_cognito.endpoint_url}" in screen
+
+            fill(session, user.username)  # the username is focused
+            press(session, "Tab")
+            fill(session, user.password)
+            press(session, "Enter")
+            session.wait_for("New password", timeout=10)
+            fill(session, user.new_password)
+            press(session, "Tab")
+            fill(session, user.new_password)
+            press(session, "Enter")
+
+            session.wait_for("Code from the app", timeout=10)
+            uris = decode_qr(session.screen(DARK_THEME))
+            assert len(uris) == 1, "the QR did not decode"
+            key = parse_key_uri(uris[0])
+            assert (key.issuer, key.account) == ("Acme", user.username)  # the profile's issuer
+            fill(session, code_now(key.secret))
+            press(session, "Enter")
+            session.wait_for("is enrolled", timeout=10)
+            # Picked on the profile screen, so the username is saved back without asking.
+            session.wait_for(f"Saved as profile {name}.", timeout=10)
+            assert "Save these settings as a profile?" not in session.text()
+            assert active_secret(pool.user_pool_id, user.username) == key.secret
+            press(session, "Enter")
+            assert session.exit_status(timeout=10) == 0
+
+        # A second process reads what the first one saved in the Secret Service.
+        shown = show_profile(name)
+        expected = {
+            "name": name,
+            "user_pool_id": pool.user_pool_id,
+            "client_id": pool.client_id,
+            "region": pool.region,
+            "issuer": "Acme",
+            "endpoint_url": local_cognito.endpoint_url,
+            "last_username": user.username,
+            "client_secret": "unset",
+        }
+        assert {field: shown.get(field) for field in expected} == expected
+
+        # A third run with --profile: sign-in first, the username filled in and focused.
+        command = [TOTP_TUI, "--profile", name]
+        with TmuxSession(command, env=keyring_environment()) as session:
+            # The saved username, filled in (the first frames may show the fields empty).
+            screen = session.wait_for(
+                lambda text: f"Pool {pool.user_pool_id}" in text and user.username in text,
+                timeout=15,
+            )
+            assert "Choose the user pool" not in screen
+            press(session, "End")
+            fill(session, "Z")  # lands in the username, so it had the focus
+            session.wait_for(f"{user.username}Z", timeout=5)
+            press(session, "C-q")
+            assert session.exit_status(timeout=10) == 0
+    finally:
+        with contextlib.suppress(ProfileError):
+            ProfileStore().delete(name)
