@@ -350,7 +350,6 @@ class TestVerify:
             stubbed.flow.sign_in(SIGN_IN_NAME, PASSWORD)
         assert caught.value.recovery is Recovery.RETRY_LATER
 
-
     def test_retry_after_associate_failed_resumes_at_mfa_setup(self, stubbed: Stubbed) -> None:
         """Cognito took the new password, then AssociateSoftwareToken failed: pressing Enter
         again must retry AssociateSoftwareToken with the MFA_SETUP Session, not answer
