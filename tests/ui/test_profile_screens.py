@@ -543,7 +543,7 @@ class TestHangingKeyring:
             await pilot.press("escape")
             screen = await profiles_loaded(pilot)
             message = status_text(screen)
-            assert "the keyring did not answer within 1 s" in message
+            assert "The keyring did not answer within 1 s" in message
             assert "the saved profiles could not be read" in message
             assert listed(screen) == []
 

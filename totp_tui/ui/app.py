@@ -310,7 +310,7 @@ class TotpApp(ProfileSteps):
             screen,
             settings.profile_name,
             self._account,
-            lambda message: screen.status.show(message),
+            lambda message: screen.show_saved(message),
         )
         return screen
 

@@ -47,6 +47,16 @@ class Wizard(Protocol):
     ) -> None: ...
 
 
+def as_sentence(message: str) -> str:
+    """Messages from the engine, the store and the validators, as the status line shows
+    them: a capital first letter and a full stop."""
+    text = message.strip()
+    if not text:
+        return text
+    text = text[0].upper() + text[1:]
+    return text if text[-1] in ".!?" else f"{text}."
+
+
 class WizardScreen(Screen[None]):
     """A screen that sends one request at a time and shows its progress and its errors."""
 
@@ -75,7 +85,7 @@ class WizardScreen(Screen[None]):
 
     def show_error(self, message: str) -> None:
         self.finish()
-        self.status.error(message)
+        self.status.error(as_sentence(message))
 
     def wipe(self) -> None:
         """Forget everything secret the screen shows or holds; screens override this."""

@@ -57,6 +57,11 @@ class DoneScreen(WizardScreen):
         if self._offer_save:
             self.query_one("#profile-name", Input).focus()
 
+    def show_saved(self, message: str) -> None:
+        """The profile was saved back after enrolment."""
+        self.finish()
+        self.status.show(message, "ok")
+
     def action_finish(self) -> None:
         name = self.query_one("#profile-name", Input).value.strip() if self._offer_save else ""
         if not name:

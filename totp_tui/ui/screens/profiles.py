@@ -54,6 +54,7 @@ class ProfilesScreen(WizardScreen):
         options = self.query_one(OptionList)
         options.clear_options()
         options.add_options([Option(describe(p), id=p.name) for p in profiles])
+        options.display = bool(profiles)  # no empty box above the message
         if not profiles:
             self.status.show("No profiles yet: press n to create one.")
             return
@@ -64,7 +65,13 @@ class ProfilesScreen(WizardScreen):
     def show_keyring_unusable(self, message: str) -> None:
         """No keyring here: enrolment still works, with settings typed for this run only."""
         self.keyring_usable = False
+        self.query_one(OptionList).display = False
+        self.refresh_bindings()  # Edit and Delete go from the footer
         self.show_error(f"{message}\nPress n to enter a pool's settings for this run only.")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Without a keyring there is nothing to edit or delete: those keys leave the footer."""
+        return self.keyring_usable or action not in ("edit", "delete")
 
     def _highlighted(self) -> str | None:
         options = self.query_one(OptionList)
