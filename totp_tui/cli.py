@@ -8,7 +8,7 @@ import argparse
 import logging
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from totp_tui.settings import (
@@ -22,6 +22,7 @@ from totp_tui.settings import (
 
 if TYPE_CHECKING:
     from totp_tui.ui.screens.sign_in import DemoNotice
+    from totp_tui.ui.signed_in_steps import StartWith
 
 EXIT_USAGE = 2
 _log = logging.getLogger(__name__)
@@ -71,6 +72,18 @@ def build_parser() -> argparse.ArgumentParser:
     add_pool_options(pool)
     pool.add_argument("--username", help="prefill the username")
     add_network_options(parser.add_argument_group("network"))
+    other = parser.add_argument_group("other ways in (instead of a password)")
+    other.add_argument(
+        "--access-token",
+        metavar="TOKEN",
+        help="a signed-in user's access token: set up (or replace) their authenticator app. "
+        "Prefer the TOTP_TUI_ACCESS_TOKEN variable: flags show in `ps`",
+    )
+    other.add_argument(
+        "--session",
+        metavar="SESSION",
+        help="continue an MFA_SETUP challenge obtained elsewhere (with --username)",
+    )
     out = parser.add_argument_group("output")
     out.add_argument("--debug", action="store_true", help="log the app's steps (no secrets)")
     out.add_argument("--log-file", metavar="PATH", help="write the log here (mode 0600)")
@@ -157,7 +170,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         from totp_tui.profiles_cli import run_profiles
 
         return run_profiles(argv[1:])
-    flags = requested(build_parser().parse_args(argv))
+    if argv[:1] == ["admin"]:
+        from totp_tui.admin_cli import run_admin
+
+        return run_admin(argv[1:])
+    args = build_parser().parse_args(argv)
+    flags = requested(args)
+    try:
+        start = start_with(args, os.environ)
+    except SettingsError as error:
+        return fail(str(error))
+    if start is not None and not (
+        flags.user_pool_id or flags.client_id or requested_profile_name(flags, os.environ)
+    ):
+        return fail(
+            "--access-token and --session need the pool: "
+            "--user-pool-id and --client-id, or --profile"
+        )
     if not (flags.user_pool_id or flags.client_id or requested_profile_name(flags, os.environ)):
         # No pool named at all: the profile screen comes first (it reads the keyring after
         # the first paint).
@@ -171,13 +200,28 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = effective_settings(flags, os.environ, profile, profile_client_secret)
     except SettingsError as error:
         return fail(str(error))
-    return run_wizard(settings)
+    return run_wizard(settings, start=start)
+
+
+def start_with(args: argparse.Namespace, env: Mapping[str, str]) -> StartWith | None:
+    """--access-token (or TOTP_TUI_ACCESS_TOKEN), or --session with --username."""
+    from totp_tui.ui.signed_in_steps import StartWith
+
+    access_token = args.access_token or env.get("TOTP_TUI_ACCESS_TOKEN") or None
+    if access_token and args.session:
+        raise SettingsError("give either an access token or --session, not both")
+    if args.session and not args.username:
+        raise SettingsError("--session needs --username: the name the challenge was for")
+    if not (access_token or args.session):
+        return None
+    return StartWith(username=args.username or "", access_token=access_token, session=args.session)
 
 
 def run_wizard(
     settings: Settings | None,
     demo: DemoNotice | None = None,
     requested: RequestedSettings | None = None,
+    start: StartWith | None = None,
 ) -> int:
     from totp_tui import debug_log
     from totp_tui.ui.app import TotpApp
@@ -195,7 +239,9 @@ def run_wizard(
     if settings and settings.sources:
         _log.debug("settings from: %s", settings.sources.log_line())
     _prepare_terminal()
-    app = TotpApp(settings, demo=demo, handle_signals=True, requested=flags, env=os.environ)
+    app = TotpApp(
+        settings, demo=demo, handle_signals=True, requested=flags, env=os.environ, start=start
+    )
     app.run()
     if log_path:
         print(f"totp-tui: log written to {log_path}", file=sys.stderr)

@@ -8,22 +8,20 @@ booleans first, so a failure message says what went wrong without showing them.
 from __future__ import annotations
 
 import base64
-import hashlib
-import hmac
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import pyotp
 import pytest
-from botocore.exceptions import ClientError
 
 from tests.conftest import PoolUser, make_user, settings_for
 from tests.totp_clock import code_now, wait_for_next_window, wrong_code
 from totp_tui.cognito.client import make_client
 from totp_tui.cognito.errors import CognitoError, Recovery
 from totp_tui.cognito.flow import (
-    ChallengeNotHandled,
+    AlreadyEnrolled,
+    CodeRequired,
     Enrolled,
     EnrolmentFlow,
     NewPasswordRequired,
@@ -71,14 +69,6 @@ def is_cognito_style_secret(secret: str) -> bool:
     except ValueError:
         return False
     return len(raw) == 20 and len(pyotp.TOTP(secret).now()) == 6
-
-
-def client_secret_hash(pool: DemoPool, username: str) -> str:
-    assert pool.client_secret is not None
-    digest = hmac.new(
-        pool.client_secret.encode(), (username + pool.client_id).encode(), hashlib.sha256
-    ).digest()
-    return base64.b64encode(digest).decode()
 
 
 def pool_of_kind(local_cognito: LocalCognito, kind: str) -> DemoPool:
@@ -204,35 +194,21 @@ class TestEnrolmentProvedBySignIn:
         self, enrolled_users: dict[tuple[str, str], EnrolledUser], auth_flow: str, kind: str
     ) -> None:
         enrolled = enrolled_users[auth_flow, kind]
-        user, pool = enrolled.user, enrolled.pool
+        user = enrolled.user
         watched = Watched(enrolled.settings)
 
         step = watched.flow.sign_in(user.username, user.new_password)
-        assert isinstance(step, ChallengeNotHandled)
-        assert step.challenge == "SOFTWARE_TOKEN_MFA"
-        assert "already enrolled" in step.message
+        assert isinstance(step, CodeRequired), type(step).__name__
         assert watched.last_session, "Cognito sent no Session with its SOFTWARE_TOKEN_MFA"
 
-        # Answer the challenge by hand, as an app signing the person in would.
-        def answer(code: str) -> dict[str, Any]:
-            responses = {"USERNAME": user.username, "SOFTWARE_TOKEN_MFA_CODE": code}
-            if pool.client_secret:
-                responses["SECRET_HASH"] = client_secret_hash(pool, user.username)
-            result: dict[str, Any] = watched.client.respond_to_auth_challenge(
-                ClientId=pool.client_id,
-                ChallengeName="SOFTWARE_TOKEN_MFA",
-                Session=watched.last_session,
-                ChallengeResponses=responses,
-            )
-            return result
+        with pytest.raises(CognitoError) as refused:
+            watched.flow.answer_code(wrong_code(enrolled.secret))
+        assert refused.value.code == "CodeMismatchException"
+        assert refused.value.recovery is Recovery.RETRY_INPUT
 
-        with pytest.raises(ClientError) as refused:
-            answer(wrong_code(enrolled.secret))
-        assert refused.value.response["Error"]["Code"] == "CodeMismatchException"
-
-        result = answer(code_now(enrolled.secret))
-        has_tokens = "AccessToken" in result.get("AuthenticationResult", {})
-        assert has_tokens, "a code from the enrolled secret did not sign the person in"
+        # The same challenge, answered right: signed in, as the user already enrolled.
+        step = watched.flow.answer_code(code_now(enrolled.secret))
+        assert isinstance(step, AlreadyEnrolled), type(step).__name__
 
 
 # --- Mistakes people make ----------------------------------------------------------------------

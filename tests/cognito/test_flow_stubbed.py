@@ -531,7 +531,6 @@ class TestChallengesNotHandled:
     @pytest.mark.parametrize(
         ("name", "words"),
         [
-            ("SOFTWARE_TOKEN_MFA", "already enrolled"),
             ("SELECT_MFA_TYPE", "choose between"),
             ("SMS_MFA", "SMS"),
             ("EMAIL_OTP", "email"),

@@ -12,85 +12,42 @@ import base64
 import hashlib
 import hmac
 import json
-import time
-from dataclasses import dataclass, field
-from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING, Any
 
-from totp_tui.cognito.errors import NOT_COGNITO, CognitoError, Recovery, from_exception
+from totp_tui.cognito.errors import NOT_COGNITO, CognitoError, Recovery
+from totp_tui.cognito.service_calls import ServiceCalls
+
+# The step values live in steps.py; they are re-exported here for callers of the flow.
+from totp_tui.cognito.steps import (
+    AlreadyEnrolled,
+    ChallengeNotHandled,
+    CodeRequired,
+    Enrolled,
+    NewPasswordRequired,
+    SignedInWithoutSetup,
+    Step,
+    TotpSecretIssued,
+)
+from totp_tui.cognito.token_enrolment import DEFAULT_DEVICE_NAME, TokenEnrolment
 from totp_tui.settings import Settings
+
+__all__ = [
+    "AlreadyEnrolled",
+    "ChallengeNotHandled",
+    "CodeRequired",
+    "Enrolled",
+    "EnrolmentFlow",
+    "NewPasswordRequired",
+    "SignedInWithoutSetup",
+    "Step",
+    "TotpSecretIssued",
+]
 
 if TYPE_CHECKING:
     from mypy_boto3_cognito_idp import CognitoIdentityProviderClient
 
-DEFAULT_DEVICE_NAME = "totp-tui"
-
-
-# --- What comes next -------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class NewPasswordRequired:
-    """The account was created by an administrator: choose a password (and fill attributes)."""
-
-    username: str
-    required_attributes: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class TotpSecretIssued:
-    """AssociateSoftwareToken answered: show this secret and ask for a code from it."""
-
-    username: str
-    secret: str = field(repr=False)
-
-
-@dataclass(frozen=True)
-class Enrolled:
-    """The code was right and Cognito finished the sign-in: the next sign-in asks for a code."""
-
-    username: str
-
-
-@dataclass(frozen=True)
-class SignedInWithoutSetup:
-    """Cognito signed the user in without asking for MFA setup (MFA optional or already done
-    another way)."""
-
-    username: str
-
-
-@dataclass(frozen=True)
-class ChallengeNotHandled:
-    """A challenge this wizard recognises but does not answer; the message says why."""
-
-    username: str
-    challenge: str
-    message: str
-
-
-Step = (
-    NewPasswordRequired | TotpSecretIssued | Enrolled | SignedInWithoutSetup | ChallengeNotHandled
-)
-
 
 # --- Helpers ---------------------------------------------------------------------------------
-
-
-def clock_offset(response: dict[str, Any], local_time: float) -> float | None:
-    """Seconds the service's clock is ahead of ours, from the response's Date header.
-
-    TOTP codes depend on both clocks; a host whose clock is off confuses people who compare
-    codes. The header has a resolution of one second, which is plenty for a 30 s window.
-    """
-    headers = response.get("ResponseMetadata", {}).get("HTTPHeaders", {})
-    date = headers.get("date")
-    if not date:
-        return None
-    try:
-        return parsedate_to_datetime(date).timestamp() - local_time
-    except (TypeError, ValueError):
-        return None
 
 
 def secret_hash(client_secret: str, username: str, client_id: str) -> str:
@@ -133,13 +90,9 @@ def _required_attributes(parameters: dict[str, str]) -> tuple[str, ...]:
 
 
 _NOT_HANDLED = {
-    "SOFTWARE_TOKEN_MFA": (
-        "This account is already enrolled in authenticator-app MFA: Cognito asks for a "
-        "code from the app. Replacing an authenticator is not handled by this version."
-    ),
     "SELECT_MFA_TYPE": (
-        "Cognito asks this account to choose between several MFA methods. That choice is "
-        "not handled by this version."
+        "Cognito asks this account to choose between MFA methods, and an authenticator "
+        "app is not among them. Ask the pool's administrator to enable TOTP."
     ),
     "SMS_MFA": "This account uses SMS MFA, which this wizard does not handle.",
     "EMAIL_OTP": "This account uses email MFA, which this wizard does not handle.",
@@ -170,9 +123,18 @@ class EnrolmentFlow:
         self._username = ""
         self._session: str | None = None
         self._challenge = ""  # the challenge Cognito asked last
-        self.calls = 0  # service calls made, for the benchmark's "minimum calls" check
-        # Service clock minus ours, in seconds, from the last response's Date header.
-        self.clock_offset: float | None = None
+        self._access_token: str | None = None  # once signed in; never shown or logged
+        self._service = ServiceCalls(client)
+
+    @property
+    def calls(self) -> int:
+        """Service calls made, for the benchmark's "minimum calls" check."""
+        return self._service.count
+
+    @property
+    def clock_offset(self) -> float | None:
+        """Service clock minus ours, in seconds, from the last response's Date header."""
+        return self._service.clock_offset
 
     # Public steps -----------------------------------------------------------------------
 
@@ -225,9 +187,33 @@ class EnrolmentFlow:
             )
         return self._respond("MFA_SETUP", {"USERNAME": self._username}, done=Enrolled)
 
+    def answer_code(self, code: str) -> Step:
+        """SOFTWARE_TOKEN_MFA: the code from the app the account is enrolled with already."""
+        return self._respond(
+            "SOFTWARE_TOKEN_MFA",
+            {"USERNAME": self._username, "SOFTWARE_TOKEN_MFA_CODE": code},
+            done=AlreadyEnrolled,
+        )
+
+    def continue_session(self, username: str, session: str) -> Step:
+        """Continue an MFA_SETUP challenge that was started elsewhere (--session)."""
+        self._username = username.strip()
+        self._session = session
+        self._challenge = "MFA_SETUP"
+        return self._associate()
+
+    def token_enrolment(self) -> TokenEnrolment:
+        """Enrol (or replace) the authenticator of the user this flow signed in."""
+        if not self._access_token:
+            raise CognitoError(
+                "NotSignedIn", "Sign in first, then set up the app.", Recovery.SIGN_IN_AGAIN
+            )
+        return TokenEnrolment(self._service, self._access_token, self._username)
+
     def forget(self) -> None:
-        """Drop the Session: used when the user cancels or the session has expired."""
+        """Drop the Session and the access token: cancel, expiry, or the next person."""
         self._session = None
+        self._access_token = None
 
     # Internals --------------------------------------------------------------------------
 
@@ -272,7 +258,7 @@ class EnrolmentFlow:
         challenge: str,
         responses: dict[str, str],
         add_hash: bool = True,
-        done: type[Enrolled | SignedInWithoutSetup] = SignedInWithoutSetup,
+        done: type[Enrolled | SignedInWithoutSetup | AlreadyEnrolled] = SignedInWithoutSetup,
     ) -> Step:
         if add_hash:
             self._add_secret_hash(responses, responses.get("USERNAME", self._username))
@@ -290,15 +276,17 @@ class EnrolmentFlow:
     def _next(
         self,
         response: dict[str, Any],
-        done: type[Enrolled | SignedInWithoutSetup] = SignedInWithoutSetup,
+        done: type[Enrolled | SignedInWithoutSetup | AlreadyEnrolled] = SignedInWithoutSetup,
     ) -> Step:
         """Turn an InitiateAuth/RespondToAuthChallenge answer into the next step.
 
         Tokens after the MFA_SETUP answer mean enrolled; tokens anywhere else mean Cognito let
-        the user in without any setup. The tokens themselves are not kept: nothing needs them.
+        the user in without any setup. Only the access token is kept (privately): it is what
+        enrolling or replacing an authenticator for a signed-in user takes.
         """
         if "AuthenticationResult" in response:
             self._session = None
+            self._access_token = response["AuthenticationResult"].get("AccessToken")
             return done(self._username)
         challenge = response.get("ChallengeName", "")
         if not challenge:
@@ -323,17 +311,28 @@ class EnrolmentFlow:
                     "enable TOTP.",
                     Recovery.STOP,
                 )
-            return self._associate()
+            return self._associate(tuple(f for f in offered if f != "SOFTWARE_TOKEN_MFA"))
+        if challenge == "SOFTWARE_TOKEN_MFA":
+            return CodeRequired(self._username)
+        if challenge == "SELECT_MFA_TYPE":
+            choices = parse_mfas_can_setup(parameters.get("MFAS_CAN_CHOOSE"))
+            if "SOFTWARE_TOKEN_MFA" in choices:
+                # The authenticator app is what this tool is about: choose it.
+                return self._respond(
+                    "SELECT_MFA_TYPE",
+                    {"USERNAME": self._username, "ANSWER": "SOFTWARE_TOKEN_MFA"},
+                    done=AlreadyEnrolled,
+                )
         message = _NOT_HANDLED.get(challenge, f"Cognito asked for {challenge!r}, not handled here.")
         self._session = None
         return ChallengeNotHandled(self._username, challenge, message)
 
-    def _associate(self) -> TotpSecretIssued:
+    def _associate(self, also_offered: tuple[str, ...] = ()) -> TotpSecretIssued:
         response = self._call("associate_software_token", Session=self._require_session())
         self._session = response.get("Session") or self._session
         if not response.get("SecretCode"):
             raise _not_cognito()
-        return TotpSecretIssued(self._username, response["SecretCode"])
+        return TotpSecretIssued(self._username, response["SecretCode"], also_offered)
 
     def _add_secret_hash(self, params: dict[str, str], username: str) -> None:
         if self._settings.client_secret:
@@ -349,12 +348,4 @@ class EnrolmentFlow:
         return self._session
 
     def _call(self, operation: str, **kwargs: Any) -> dict[str, Any]:
-        self.calls += 1
-        try:
-            response: dict[str, Any] = getattr(self._client, operation)(**kwargs)
-        except Exception as error:  # translated; anything unknown is re-raised by from_exception
-            raise from_exception(error) from None
-        offset = clock_offset(response, time.time())
-        if offset is not None:
-            self.clock_offset = offset
-        return response
+        return self._service(operation, **kwargs)

@@ -23,11 +23,13 @@ from totp_tui.ui.crash_report import crash_report
 from totp_tui.ui.profile_steps import ProfileSteps
 from totp_tui.ui.screens.base import WizardScreen
 from totp_tui.ui.screens.sign_in import DemoNotice, SignInScreen
+from totp_tui.ui.signed_in_steps import SignedInSteps, StartWith
 
 # Only the sign-in screen is needed for the first paint. The engine (hmac, hashlib, email),
 # the other screens and the profile store load when first used: start-up is measured.
 if TYPE_CHECKING:
     from totp_tui.cognito.flow import EnrolmentFlow, Step, TotpSecretIssued
+    from totp_tui.cognito.token_enrolment import TokenEnrolment
     from totp_tui.profiles import ProfileStore
     from totp_tui.qr import QrMatrix
     from totp_tui.ui.screens.done import DoneScreen
@@ -43,7 +45,7 @@ def default_client_factory(settings: Settings) -> Any:
     return make_client(settings)
 
 
-class TotpApp(ProfileSteps):
+class TotpApp(ProfileSteps, SignedInSteps):
     CSS_PATH = "app.tcss"
     TITLE = "totp-tui"
     # The palette's built-in "Screenshot" command writes the screen (QR and key included)
@@ -66,6 +68,7 @@ class TotpApp(ProfileSteps):
         requested: RequestedSettings | None = None,
         env: Mapping[str, str] | None = None,
         store_factory: Callable[[], ProfileStore] | None = None,
+        start: StartWith | None = None,
     ) -> None:
         """settings None: no pool was given, so the profile screen comes first."""
         super().__init__()
@@ -79,6 +82,9 @@ class TotpApp(ProfileSteps):
         self._client: Any = None
         self._client_lock = threading.Lock()
         self._flow: EnrolmentFlow | None = None
+        # What the code goes to: the sign-in's flow (Session) or a token enrolment.
+        self._enrolment: EnrolmentFlow | TokenEnrolment | None = None
+        self._start = start
         self._account = ""  # the name the user typed: the label their app will show
         self._crash: BaseException = RuntimeError("unknown")
         # How long Cognito's Session lasts: the app client's AuthSessionValidity (3-15 min).
@@ -97,9 +103,20 @@ class TotpApp(ProfileSteps):
 
             self.push_screen(ProfilesScreen())
         else:
-            self.push_screen(self._sign_in_screen(self.settings.username))
+            username = self._start.username if self._start else ""
+            screen = self._sign_in_screen(username or self.settings.username)
+            self.push_screen(screen)
+            if self._start is not None:
+                self.call_after_refresh(self._start_elsewhere, screen, self._start)
         # After the first paint: nothing may delay the first screen (start-up is measured).
         self.call_after_refresh(self._start_background_work)
+
+    def _start_elsewhere(self, screen: WizardScreen, start: StartWith) -> None:
+        self._start = None  # used once: restart() goes back to a plain sign-in
+        if start.access_token:
+            self.use_access_token(screen, start.access_token)
+        elif start.session:
+            self.continue_session(screen, start.username, start.session)
 
     def _start_background_work(self) -> None:
         if self.settings is not None:
@@ -158,6 +175,7 @@ class TotpApp(ProfileSteps):
             from totp_tui.cognito.flow import EnrolmentFlow
 
             self._flow = EnrolmentFlow(self._require_settings(), self._get_client())
+            self._enrolment = self._flow
             return self._flow.sign_in(username, password)
 
         self._run(screen, "Signing in…", call)
@@ -172,15 +190,16 @@ class TotpApp(ProfileSteps):
             lambda: flow.set_new_password(new_password, attributes),
         )
 
-    def verify_code(self, screen: WizardScreen, code: str) -> None:
-        flow = self._require_flow()
-        self._run(screen, "Checking the code…", lambda: flow.verify_code(code))
+    def verify_code(self, screen: WizardScreen, code: str, device_name: str = "") -> None:
+        enrolment = self._enrolment or self._require_flow()
+        self._run(screen, "Checking the code…", lambda: enrolment.verify_code(code, device_name))
 
     def restart(self, message: str = "") -> None:
         """Back to an empty sign-in (username kept), dropping the flow and its Session."""
-        if self._flow is not None:
-            self._flow.forget()
-        self._flow = None
+        for held in (self._flow, self._enrolment):
+            if held is not None:
+                held.forget()
+        self._flow = self._enrolment = None
         self._wipe_screen()
         self.switch_screen(self._sign_in_screen(self._account, message))
 
@@ -191,7 +210,15 @@ class TotpApp(ProfileSteps):
             raise RuntimeError("no sign-in in progress")
         return self._flow
 
-    def _run(self, screen: WizardScreen, busy_text: str, call: Callable[[], Step]) -> None:
+    def _run(
+        self,
+        screen: WizardScreen,
+        busy_text: str,
+        call: Callable[[], Step],
+        answered: Callable[[Step], None] | None = None,
+    ) -> None:
+        """Run `call` in a thread worker, then show its outcome: errors on `screen`, steps
+        by `answered` if given, else as the next screen."""
         if not screen.begin(busy_text):
             return  # a request is already running: a second Enter does nothing
         # Textual keeps the Worker, and so `work`, alive in the context of every task started
@@ -217,7 +244,7 @@ class TotpApp(ProfileSteps):
                     "run with --debug --log-file to see more.",
                     Recovery.STOP,
                 )
-            self._answer_from_thread(self._answer, screen, outcome)
+            self._answer_from_thread(self._answer, screen, outcome, answered)
 
         # A fixed description: Textual would otherwise put the call's arguments in it.
         self.run_worker(
@@ -234,17 +261,24 @@ class TotpApp(ProfileSteps):
         return step, make_matrix(uri)
 
     def _answer(
-        self, screen: WizardScreen, outcome: Step | CognitoError | tuple[TotpSecretIssued, QrMatrix]
+        self,
+        screen: WizardScreen,
+        outcome: Step | CognitoError | tuple[TotpSecretIssued, QrMatrix],
+        answered: Callable[[Step], None] | None = None,
     ) -> None:
         from totp_tui.cognito.flow import (
+            AlreadyEnrolled,
             ChallengeNotHandled,
+            CodeRequired,
             Enrolled,
             NewPasswordRequired,
             SignedInWithoutSetup,
         )
+        from totp_tui.ui.screens.code_required import CodeRequiredScreen
         from totp_tui.ui.screens.done import StopScreen
         from totp_tui.ui.screens.enrol import EnrolScreen
         from totp_tui.ui.screens.new_password import NewPasswordScreen
+        from totp_tui.ui.screens.offer import OfferScreen
 
         if screen is not self.screen:
             return  # the user left the screen (quit, restart) while the request ran
@@ -256,6 +290,9 @@ class TotpApp(ProfileSteps):
                 screen.show_error(outcome.message)
             return
         screen.finish()
+        if answered is not None and not isinstance(outcome, tuple):
+            answered(outcome)
+            return
         if isinstance(outcome, tuple):
             step, matrix = outcome
             log.info("TOTP secret issued; showing the QR code")
@@ -265,8 +302,10 @@ class TotpApp(ProfileSteps):
                     self._require_settings().issuer,
                     step.secret,
                     matrix,
-                    session_seconds=self.session_seconds,
-                    clock_offset=self._flow.clock_offset if self._flow else None,
+                    # An access token lasts an hour: only a Session needs the countdown.
+                    session_seconds=None if self._token_mode else self.session_seconds,
+                    clock_offset=self._enrolment.clock_offset if self._enrolment else None,
+                    also_offered=step.also_offered,
                 )
             )
         elif isinstance(outcome, NewPasswordRequired):
@@ -274,20 +313,40 @@ class TotpApp(ProfileSteps):
             self._replace(NewPasswordScreen(self._account, outcome.required_attributes))
         elif isinstance(outcome, Enrolled):
             log.info("enrolled")
-            self._flow = None
+            self._flow = self._enrolment = None
             self._replace(self._done_screen())
         elif isinstance(outcome, SignedInWithoutSetup):
-            self._flow = None
             self._replace(
-                StopScreen(
-                    "Signed in, nothing to set up",
-                    f"{self._account} signed in without being asked to set up MFA: this "
-                    "user pool does not require it for this account. Nothing was changed.",
+                OfferScreen(
+                    "Signed in without MFA",
+                    f"{self._account} signed in without being asked for a second factor: "
+                    "MFA is optional on this user pool. You can set up an authenticator app "
+                    "now; from then on, sign-in asks for its code.",
+                    "set up an authenticator app",
+                    self.enrol_signed_in,
+                )
+            )
+        elif isinstance(outcome, CodeRequired):
+            self._replace(CodeRequiredScreen(self._account))
+        elif isinstance(outcome, AlreadyEnrolled):
+            self._replace(
+                OfferScreen(
+                    "Already enrolled",
+                    f"{self._account} is already enrolled in authenticator-app MFA, and the "
+                    "code was right. You can replace the app with a new one (a new phone, a "
+                    "lost app): the old one stops working as soon as the new one is "
+                    "verified.",
+                    "set up a new authenticator app and replace the old one",
+                    self.enrol_signed_in,
                 )
             )
         elif isinstance(outcome, ChallengeNotHandled):
             self._flow = None
             self._replace(StopScreen("Not handled here", outcome.message))
+
+    @property
+    def _token_mode(self) -> bool:
+        return self._enrolment is not None and self._enrolment is not self._flow
 
     def _done_screen(self) -> DoneScreen:
         """Enrolled: save back to the profile used, or offer to save the flags as one."""

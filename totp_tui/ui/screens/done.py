@@ -23,6 +23,7 @@ class DoneScreen(WizardScreen):
 
     BINDINGS = [
         Binding("enter", "finish", "Finish", show=True, priority=True),
+        Binding("ctrl+r", "test_sign_in", "Test sign-in", show=True, priority=True),
         Binding("escape", "app.quit", "Quit without saving", show=False),
     ]
 
@@ -56,6 +57,9 @@ class DoneScreen(WizardScreen):
     def on_mount(self) -> None:
         if self._offer_save:
             self.query_one("#profile-name", Input).focus()
+
+    def action_test_sign_in(self) -> None:
+        self.wizard.start_test_sign_in()
 
     def show_saved(self, message: str) -> None:
         """The profile was saved back after enrolment."""

@@ -46,9 +46,11 @@ class EnrolScreen(WizardScreen):
         issuer: str,
         secret: str,
         matrix: QrMatrix,
-        session_seconds: float = 180,
+        session_seconds: float | None = 180,
         clock_offset: float | None = None,
+        also_offered: tuple[str, ...] = (),
     ) -> None:
+        """session_seconds None: no Session to run out (enrolling with an access token)."""
         super().__init__()
         self._account = account
         self._issuer = issuer
@@ -56,6 +58,7 @@ class EnrolScreen(WizardScreen):
         self._matrix = matrix
         self._session_seconds = session_seconds
         self._clock_offset = clock_offset
+        self._also_offered = also_offered
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="enrol"):
@@ -64,7 +67,8 @@ class EnrolScreen(WizardScreen):
             # the bottom by a long key or a long message.
             with VerticalScroll(id="enrol-side"):
                 yield Static("Set up your authenticator", classes="heading")
-                yield SessionCountdown(self._session_seconds, id="countdown")
+                if self._session_seconds is not None:
+                    yield SessionCountdown(self._session_seconds, id="countdown")
                 if self._clock_offset is not None and abs(self._clock_offset) > CLOCK_SKEW_LIMIT:
                     yield Static(clock_warning(self._clock_offset), id="clock-skew")
                 yield Static(
@@ -77,6 +81,16 @@ class EnrolScreen(WizardScreen):
                 yield Label("Code from the app")
                 yield CodeInput(id="code")
                 yield StatusLine(id="status")
+                yield Label("Device name (optional, Tab)")
+                # Cognito's FriendlyDeviceName: helps tell authenticators apart later.
+                yield Input(placeholder="totp-tui", id="device-name", compact=True, max_length=64)
+                if self._also_offered:
+                    factors = ", ".join(f.replace("_", " ").lower() for f in self._also_offered)
+                    yield Static(
+                        f"The pool also offers {factors}; this wizard sets up an "
+                        "authenticator app.",
+                        id="also-offered",
+                    )
         yield Footer()
 
     def on_mount(self) -> None:
@@ -114,11 +128,12 @@ class EnrolScreen(WizardScreen):
             self.status.error("Type the 6-digit code your app shows for this account.")
             field.focus()
             return
-        self.wizard.verify_code(self, code)
+        device_name = self.query_one("#device-name", Input).value.strip()
+        self.wizard.verify_code(self, code, device_name)
 
     def on_session_countdown_expired(self, event: SessionCountdown.Expired) -> None:
         event.stop()
-        minutes = self._session_seconds / 60
+        minutes = (self._session_seconds or 0) / 60
         self.wizard.restart(
             f"The sign-in session expired (Cognito allows {minutes:g} minutes to enter the "
             "code). Sign in again: you will get a new QR code. Remove the old entry from "

@@ -24,7 +24,10 @@ class DemoNotice:
 
 class SignInScreen(WizardScreen):
     # priority: the focused Input's own Enter binding would hide this one from the footer.
-    BINDINGS = [Binding("enter", "submit", "Sign in", show=True, priority=True)]
+    BINDINGS = [
+        Binding("enter", "submit", "Sign in", show=True, priority=True),
+        Binding("ctrl+o", "access_token", "Access token", show=True, priority=True),
+    ]
 
     def __init__(
         self,
@@ -66,6 +69,10 @@ class SignInScreen(WizardScreen):
             self.status.error(self._message)
         # The keyboard contract: the username has focus at start, even when prefilled.
         self.query_one("#username", Input).focus()
+
+    def action_access_token(self) -> None:
+        self.wipe()
+        self.wizard.ask_access_token()
 
     async def _add_footer(self) -> None:
         from textual.widgets import Footer
