@@ -1,0 +1,486 @@
+"""`totp-tui admin status|reset-mfa`: the installed command as a helpdesk runs it, against the
+local Cognito over HTTP, and the audit line every action leaves.
+
+Subprocess tests get an environment built from nothing (a temporary HOME, no AWS config, no
+metadata probing), so nothing on this machine leaks in. The in-process ones use the fixtures
+of test_admin.py.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import stat
+import subprocess
+import sys
+import time
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import keyring.core
+import pytest
+from botocore.stub import Stubber
+
+from tests.conftest import PoolUser, make_user, settings_for
+from tests.test_admin import (
+    DUMMY_SECRET,
+    IamUser,
+    enrol,
+    iam_enforced,
+    iam_user,
+    isolate_aws,
+    status_of,
+    turn_totp_on,
+)
+from totp_tui import admin
+from totp_tui.cli import main
+from totp_tui.demo import DemoPool, LocalCognito
+
+SCRIPT = Path(sys.executable).parent / "totp-tui"
+AUDIT_FIELDS = ["time", "operator", "action", "pool", "region", "username", "outcome"]
+
+
+def pool_flags(local_cognito: LocalCognito, pool: DemoPool) -> list[str]:
+    return ["--user-pool-id", pool.user_pool_id, "--endpoint-url", local_cognito.endpoint_url]
+
+
+def bare_env(home: Path, state: Path, keys: IamUser | None = None) -> dict[str, str]:
+    """What a helpdesk shell would have, and nothing of this machine's AWS setup."""
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "LANG": "C.UTF-8",
+        "HOME": str(home),
+        "XDG_STATE_HOME": str(state),
+        "AWS_CONFIG_FILE": str(home / "aws-config"),
+        "AWS_SHARED_CREDENTIALS_FILE": str(home / "aws-credentials"),
+        "AWS_EC2_METADATA_DISABLED": "true",
+    }
+    if keys is not None:
+        env["AWS_ACCESS_KEY_ID"] = keys.access_key_id
+        env["AWS_SECRET_ACCESS_KEY"] = keys.secret_access_key
+    return env
+
+
+def run_cli(*argv: str, env: Mapping[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(SCRIPT), *argv],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        env=dict(env),
+        stdin=subprocess.DEVNULL,  # not a terminal
+    )
+
+
+def audit_lines(state: Path) -> list[dict[str, Any]]:
+    path = state / "totp-tui" / "audit.jsonl"
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    lines = [json.loads(line) for line in path.read_text().splitlines()]
+    for entry in lines:
+        assert list(entry)[: len(AUDIT_FIELDS)] == AUDIT_FIELDS
+    return lines
+
+
+def one_error_line(err: str) -> str:
+    assert "Traceback" not in err
+    assert err.count("\n") == 1, err
+    assert err.startswith("totp-tui: error: ")
+    return err
+
+
+def assert_no_secret(*texts: str, secrets: tuple[str, ...]) -> None:
+    for secret in secrets:
+        leaked = any(secret in text for text in texts)
+        assert not leaked, "a secret reached the output or the audit log"
+
+
+@pytest.fixture(autouse=True)
+def aws_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    return isolate_aws(monkeypatch, tmp_path)
+
+
+@pytest.fixture
+def state(tmp_path: Path) -> Path:
+    return tmp_path / "state"
+
+
+@pytest.fixture
+def helpdesk(local_cognito: LocalCognito) -> IamUser:
+    return iam_user(local_cognito)
+
+
+# --- The installed command, one process per action -------------------------------------------
+
+
+class TestCommand:
+    def test_status_of_a_fresh_user(
+        self,
+        local_cognito: LocalCognito,
+        pool: DemoPool,
+        user: PoolUser,
+        helpdesk: IamUser,
+        aws_env: Path,
+        state: Path,
+    ) -> None:
+        env = bare_env(aws_env, state, helpdesk)
+        args = ["admin", "status", "--username", user.username, *pool_flags(local_cognito, pool)]
+        text = run_cli(*args, env=env)
+        assert (text.returncode, text.stderr) == (0, "")
+        lines = text.stdout.splitlines()
+        assert "user_status:           FORCE_CHANGE_PASSWORD" in lines
+        assert "enabled:               true" in lines
+        assert "user_mfa_setting_list: (none)" in lines
+        assert "preferred_mfa_setting: (none)" in lines
+        assert "totp_enabled:          false" in lines
+        shown = run_cli(*args, "--output", "json", env=env)
+        assert shown.returncode == 0, shown.stderr
+        assert json.loads(shown.stdout) == {
+            "username": user.username,
+            "user_pool_id": pool.user_pool_id,
+            "region": pool.region,
+            "user_status": "FORCE_CHANGE_PASSWORD",
+            "enabled": True,
+            "user_mfa_setting_list": [],
+            "preferred_mfa_setting": None,
+            "totp_enabled": False,
+        }
+        entries = audit_lines(state)
+        assert [e["outcome"] for e in entries] == ["ok", "ok"]
+        assert entries[0] | {"time": None} == {
+            "time": None,
+            "operator": helpdesk.arn,  # from the emulator's STS, for these keys
+            "action": "status",
+            "pool": pool.user_pool_id,
+            "region": pool.region,
+            "username": user.username,
+            "outcome": "ok",
+        }
+        assert_no_secret(
+            text.stdout, shown.stdout, (state / "totp-tui" / "audit.jsonl").read_text(),
+            secrets=(helpdesk.secret_access_key, user.password),
+        )  # fmt: skip
+
+    def test_reset_then_status(
+        self,
+        local_cognito: LocalCognito,
+        pool: DemoPool,
+        helpdesk: IamUser,
+        aws_env: Path,
+        state: Path,
+    ) -> None:
+        enrolled = enrol(local_cognito, pool)
+        turn_totp_on(local_cognito, pool, enrolled.username)
+        env = bare_env(aws_env, state, helpdesk)
+        target = ["--username", enrolled.username, *pool_flags(local_cognito, pool)]
+
+        before = run_cli("admin", "status", *target, "--output", "json", env=env)
+        assert json.loads(before.stdout)["user_mfa_setting_list"] == ["SOFTWARE_TOKEN_MFA"]
+        assert json.loads(before.stdout)["preferred_mfa_setting"] == "SOFTWARE_TOKEN_MFA"
+
+        refused = run_cli("admin", "reset-mfa", *target, env=env)  # no --yes, stdin not a tty
+        assert refused.returncode == 2
+        err = one_error_line(refused.stderr)
+        assert "stdin is not a terminal" in err and "--yes" in err
+        settings = settings_for(local_cognito, pool)
+        assert status_of(settings, enrolled.username).totp_enabled  # nothing changed
+
+        reset = run_cli("admin", "reset-mfa", *target, "--yes", env=env)
+        assert (reset.returncode, reset.stderr) == (0, "")
+        assert reset.stdout.startswith(
+            f"Reset authenticator MFA for {enrolled.username!r} in {pool.user_pool_id}"
+        )
+        after = run_cli("admin", "status", *target, "--output", "json", env=env)
+        shown = json.loads(after.stdout)
+        assert (shown["user_mfa_setting_list"], shown["totp_enabled"]) == ([], False)
+
+        entries = audit_lines(state)
+        assert [(e["action"], e["outcome"]) for e in entries] == [
+            ("status", "ok"),
+            ("reset-mfa", "refused"),
+            ("reset-mfa", "ok"),
+            ("status", "ok"),
+        ]
+        assert entries[1]["reason"] == "not confirmed: no --yes, and stdin is not a terminal"
+        assert {e["operator"] for e in entries} == {helpdesk.arn}
+        assert {e["username"] for e in entries} == {enrolled.username}
+
+    def test_aws_profile_from_the_config_files(
+        self,
+        local_cognito: LocalCognito,
+        pool: DemoPool,
+        user: PoolUser,
+        helpdesk: IamUser,
+        aws_env: Path,
+        state: Path,
+    ) -> None:
+        (aws_env / "aws-credentials").write_text(
+            f"[helpdesk]\naws_access_key_id = {helpdesk.access_key_id}\n"
+            f"aws_secret_access_key = {helpdesk.secret_access_key}\n"
+        )
+        env = bare_env(aws_env, state)  # no keys in the environment
+        target = ["--username", user.username, *pool_flags(local_cognito, pool)]
+        named = run_cli("admin", "status", *target, "--aws-profile", "helpdesk", env=env)
+        assert (named.returncode, named.stderr) == (0, "")
+        unknown = run_cli("admin", "status", *target, "--aws-profile", "nope", env=env)
+        assert unknown.returncode == 2
+        err = one_error_line(unknown.stderr)
+        assert "there is no AWS profile named 'nope'" in err
+        assert "AWS_CONFIG_FILE" in err
+        entries = audit_lines(state)
+        assert [(e["outcome"], e["operator"]) for e in entries] == [
+            ("ok", helpdesk.arn),
+            ("failed: ProfileNotFound", None),
+        ]
+
+    def test_no_credentials_at_all(
+        self, local_cognito: LocalCognito, pool: DemoPool, aws_env: Path, state: Path
+    ) -> None:
+        env = bare_env(aws_env, state)
+        started = time.monotonic()
+        result = run_cli(
+            "admin", "reset-mfa", "--yes", "--username", "alice",
+            *pool_flags(local_cognito, pool), env=env,
+        )  # fmt: skip
+        assert time.monotonic() - started < 10
+        assert result.returncode == 1
+        err = one_error_line(result.stderr)
+        assert "no AWS credentials" in err
+        for advice in ("--aws-profile", "AWS_PROFILE", "aws configure", "aws sso login"):
+            assert advice in err
+        [entry] = audit_lines(state)
+        assert (entry["action"], entry["outcome"], entry["operator"]) == (
+            "reset-mfa",
+            "failed: NoCredentialsError",
+            None,
+        )
+
+    def test_access_denied_names_the_iam_action(
+        self, local_cognito: LocalCognito, pool: DemoPool, aws_env: Path, state: Path
+    ) -> None:
+        target = make_user(local_cognito, pool)
+        operator = iam_user(local_cognito, allow=("cognito-idp:AdminGetUser",))
+        env = bare_env(aws_env, state, operator)
+        flags = ["--username", target.username, *pool_flags(local_cognito, pool)]
+        with iam_enforced():
+            allowed = run_cli("admin", "status", *flags, env=env)
+            denied = run_cli("admin", "reset-mfa", "--yes", *flags, env=env)
+        assert (allowed.returncode, allowed.stderr) == (0, "")
+        assert denied.returncode == 1
+        err = one_error_line(denied.stderr)
+        assert "cognito-idp:AdminSetUserMFAPreference" in err
+        assert f":userpool/{pool.user_pool_id}" in err
+        entries = audit_lines(state)
+        assert [e["outcome"] for e in entries] == ["ok", "failed: AccessDenied"]
+        assert entries[1]["operator"] == operator.arn  # GetCallerIdentity needs no permission
+        assert "cognito-idp:AdminSetUserMFAPreference" in entries[1]["error"]
+
+
+# --- In-process: the terminal, usage errors, AWS's own refusal --------------------------------
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.fixture
+def enrolled(local_cognito: LocalCognito, pool: DemoPool) -> PoolUser:
+    user = enrol(local_cognito, pool)
+    turn_totp_on(local_cognito, pool, user.username)
+    return user
+
+
+class TestInProcess:
+    @pytest.mark.parametrize(("answer", "reset"), [("y\n", True), ("n\n", False), ("", False)])
+    def test_asks_on_a_terminal(
+        self,
+        local_cognito: LocalCognito,
+        pool: DemoPool,
+        enrolled: PoolUser,
+        state: Path,
+        monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str],
+        answer: str,
+        reset: bool,
+    ) -> None:
+        monkeypatch.setattr(sys, "stdin", _Terminal(answer))
+        argv = ["admin", "reset-mfa", "--username", enrolled.username]
+        assert main([*argv, *pool_flags(local_cognito, pool)]) == 0
+        captured = capsys.readouterr()
+        assert captured.err.startswith(
+            f"Reset authenticator MFA for {enrolled.username} in {pool.user_pool_id}? [y/N] "
+        )
+        settings = settings_for(local_cognito, pool)
+        assert status_of(settings, enrolled.username).totp_enabled is not reset
+        [entry] = audit_lines(state)
+        assert entry["outcome"] == ("ok" if reset else "refused")
+        if not reset:
+            assert entry["reason"] == "not confirmed: the operator said no"
+            assert "was not reset" in captured.err
+
+    def test_aws_access_denied_exception(
+        self,
+        local_cognito: LocalCognito,
+        pool: DemoPool,
+        user: PoolUser,
+        state: Path,
+        monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str],
+    ) -> None:
+        # AWS's JSON refusal, which the emulator does not send (it sends an XML body).
+        real_factory = admin.admin_client
+        stubbers: list[Stubber] = []
+
+        def denying_client(session: Any, settings: Any) -> Any:
+            client = real_factory(session, settings)
+            stubber = Stubber(client)
+            stubber.add_client_error(
+                "admin_get_user", "AccessDeniedException", "User: x is not authorized"
+            )
+            stubber.activate()
+            stubbers.append(stubber)
+            return client
+
+        monkeypatch.setattr(admin, "admin_client", denying_client)
+        argv = ["admin", "status", "--username", user.username]
+        assert main([*argv, *pool_flags(local_cognito, pool)]) == 1
+        err = one_error_line(capsys.readouterr().err)
+        assert "may not call cognito-idp:AdminGetUser on arn:aws:cognito-idp:" in err
+        stubbers[0].assert_no_pending_responses()
+        [entry] = audit_lines(state)
+        assert entry["outcome"] == "failed: AccessDeniedException"
+
+    def test_unknown_user(
+        self,
+        local_cognito: LocalCognito,
+        pool: DemoPool,
+        state: Path,
+        capsys: pytest.CaptureFixture[str],
+    ) -> None:
+        argv = ["admin", "reset-mfa", "--yes", "--username", "nobody"]
+        assert main([*argv, *pool_flags(local_cognito, pool)]) == 1
+        err = one_error_line(capsys.readouterr().err)
+        assert err == f"totp-tui: error: no user 'nobody' in {pool.user_pool_id}\n"
+        [entry] = audit_lines(state)
+        assert entry["outcome"] == "failed: UserNotFoundException"
+
+    @pytest.mark.parametrize(
+        ("argv", "expected"),
+        [
+            (["status", "--username", "alice"], "--user-pool-id is required"),
+            (["status", "--username", "alice", "--user-pool-id", "bad"], "is not of the form"),
+            (
+                ["status", "--username", "alice", "--user-pool-id", "eu-west-2_AbC123",
+                 "--region", "us-east-1"],
+                "lives in eu-west-2",
+            ),
+            (["reset-mfa", "--username", " ", "--user-pool-id", "eu-west-2_AbC123"], "empty"),
+            (
+                ["status", "--username", "a", "--user-pool-id", "eu-west-2_AbC123",
+                 "--sts-endpoint-url", "sts.example"],
+                "must start with https://",
+            ),
+        ],
+    )  # fmt: skip
+    def test_usage_errors_exit_2_and_touch_nothing(
+        self, argv: list[str], expected: str, state: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        assert main(["admin", *argv]) == 2
+        assert expected in one_error_line(capsys.readouterr().err)
+        assert not (state / "totp-tui" / "audit.jsonl").exists()
+
+    def test_missing_username_is_argparses_usage_error(self) -> None:
+        with pytest.raises(SystemExit) as caught:
+            main(["admin", "status", "--user-pool-id", "eu-west-2_AbC123"])
+        assert caught.value.code == 2
+
+    def test_audit_log_that_cannot_be_written_means_nothing_is_done(
+        self,
+        local_cognito: LocalCognito,
+        pool: DemoPool,
+        enrolled: PoolUser,
+        tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str],
+    ) -> None:
+        blocker = tmp_path / "state-is-a-file"
+        blocker.write_text("")
+        monkeypatch.setenv("XDG_STATE_HOME", str(blocker))
+        argv = ["admin", "reset-mfa", "--yes", "--username", enrolled.username]
+        assert main([*argv, *pool_flags(local_cognito, pool)]) == 1
+        err = one_error_line(capsys.readouterr().err)
+        assert "cannot write the audit log" in err and "nothing was done" in err
+        assert status_of(settings_for(local_cognito, pool), enrolled.username).totp_enabled
+
+    def test_pool_from_a_saved_profile(
+        self,
+        local_cognito: LocalCognito,
+        pool: DemoPool,
+        user: PoolUser,
+        state: Path,
+        tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str],
+    ) -> None:
+        # As `totp-tui --profile` does: the profile's pool, region and endpoint.
+        monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+        monkeypatch.setattr(keyring.core, "_keyring_backend", None)
+        monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "tests.keyring_backends.MemoryKeyring")
+        saved = ["profiles", "save", "desk", "--client-id", pool.client_id]
+        assert main([*saved, *pool_flags(local_cognito, pool)]) == 0
+        capsys.readouterr()
+        assert main(["admin", "status", "--profile", "desk", "--username", user.username]) == 0
+        assert f"user_pool_id:          {pool.user_pool_id}" in capsys.readouterr().out
+        monkeypatch.setenv("TOTP_TUI_PROFILE", "desk")
+        assert main(["admin", "status", "--username", user.username, "--output", "json"]) == 0
+        assert json.loads(capsys.readouterr().out)["user_status"] == "FORCE_CHANGE_PASSWORD"
+        assert main(["admin", "status", "--profile", "gone", "--username", user.username]) == 2
+        assert "there is no saved profile named 'gone'" in one_error_line(capsys.readouterr().err)
+        assert [e["outcome"] for e in audit_lines(state)] == ["ok", "ok"]
+
+    def test_interrupted_call_is_still_audited(
+        self,
+        local_cognito: LocalCognito,
+        pool: DemoPool,
+        user: PoolUser,
+        state: Path,
+        monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str],
+    ) -> None:
+        def interrupted(*_: object) -> None:
+            raise KeyboardInterrupt
+
+        monkeypatch.setattr(admin, "reset_totp", interrupted)
+        argv = ["admin", "reset-mfa", "--yes", "--username", user.username]
+        assert main([*argv, *pool_flags(local_cognito, pool)]) == 130
+        assert "interrupted (the reset-mfa may have been done)" in capsys.readouterr().err
+        [entry] = audit_lines(state)
+        assert entry["outcome"] == "failed: Interrupted"
+
+    def test_no_secret_in_the_output_or_the_log(
+        self,
+        local_cognito: LocalCognito,
+        pool: DemoPool,
+        user: PoolUser,
+        state: Path,
+        capsys: pytest.CaptureFixture[str],
+    ) -> None:
+        argv = ["--username", user.username, *pool_flags(local_cognito, pool)]
+        assert main(["admin", "status", *argv, "--output", "json"]) == 0
+        assert main(["admin", "reset-mfa", "--yes", *argv]) == 0
+        captured = capsys.readouterr()
+        log = (state / "totp-tui" / "audit.jsonl").read_text()
+        assert_no_secret(captured.out, captured.err, log, secrets=(DUMMY_SECRET, user.password))
+
+
+def test_the_wizard_start_up_does_not_load_the_admin_commands() -> None:
+    code = (
+        "import sys, totp_tui.cli; "
+        "print([m for m in ('totp_tui.admin_cli', 'totp_tui.admin', 'boto3') if m in sys.modules])"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=30
+    )
+    assert result.stdout.strip() == "[]"

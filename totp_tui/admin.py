@@ -1,0 +1,359 @@
+"""The helpdesk's operations on one user pool, with IAM credentials: a user's MFA status
+(AdminGetUser), turning their authenticator off (AdminSetUserMFAPreference), and who the
+caller is (STS GetCallerIdentity, for the audit log).
+
+Unlike the wizard's client (cognito/client.py, unsigned), these calls are signed with
+credentials from the standard AWS chain, or a named AWS CLI profile. Nothing here prints:
+callers get values, or an AdminError whose message is one line a person can act on.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from totp_tui.cognito.errors import from_client_error, from_exception
+from totp_tui.settings import Settings
+
+if TYPE_CHECKING:
+    import boto3
+    from mypy_boto3_cognito_idp import CognitoIdentityProviderClient
+
+STATUS = "status"
+RESET_MFA = "reset-mfa"
+# The IAM permission each action needs, named in the error when it is missing.
+IAM_ACTIONS: Mapping[str, str] = {
+    STATUS: "cognito-idp:AdminGetUser",
+    RESET_MFA: "cognito-idp:AdminSetUserMFAPreference",
+}
+TOTP = "SOFTWARE_TOKEN_MFA"
+
+# Who-am-I must never hold up the action: one attempt, short timeouts, and it runs beside it.
+STS_TIMEOUT = 2.0
+OPERATOR_WAIT = 5.0
+
+_DENIED = ("AccessDeniedException", "AccessDenied", "NotAuthorizedException")
+_BAD_CREDENTIALS = (
+    "UnrecognizedClientException",
+    "InvalidClientTokenId",
+    "SignatureDoesNotMatch",
+    "InvalidSignatureException",
+    "IncompleteSignature",
+    "MissingAuthenticationToken",
+)
+_EXPIRED_CREDENTIALS = ("ExpiredTokenException", "ExpiredToken")
+_ACCOUNT_IN_ARN = re.compile(r"arn:aws[\w-]*:[\w-]+:[\w-]*:(\d{12}):")
+_XML_CODE = re.compile(r"<Code>([^<]+)</Code>")
+_XML_MESSAGE = re.compile(r"<Message>([^<]*)</Message>")
+
+
+class AdminError(Exception):
+    """A failed admin step. `code` is the service's error code or botocore's class name (what
+    the audit log records); `usage` is True when the command line or configuration is wrong
+    (exit 2) rather than the service or the permissions (exit 1)."""
+
+    def __init__(self, code: str, message: str, usage: bool = False) -> None:
+        message = " ".join(message.split())  # one line, whatever a service message held
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.usage = usage
+
+
+@dataclass(frozen=True)
+class MfaStatus:
+    """What AdminGetUser says about one user's sign-in and MFA."""
+
+    username: str
+    user_pool_id: str
+    region: str
+    user_status: str
+    enabled: bool
+    mfa_settings: tuple[str, ...]  # UserMFASettingList: the MFA methods turned on
+    preferred_mfa: str | None  # PreferredMfaSetting; None when not set
+
+    @property
+    def totp_enabled(self) -> bool:
+        """An authenticator app is set up and turned on for this user."""
+        return TOTP in self.mfa_settings
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "username": self.username,
+            "user_pool_id": self.user_pool_id,
+            "region": self.region,
+            "user_status": self.user_status,
+            "enabled": self.enabled,
+            "user_mfa_setting_list": list(self.mfa_settings),
+            "preferred_mfa_setting": self.preferred_mfa,
+            "totp_enabled": self.totp_enabled,
+        }
+
+
+# --- Credentials and clients ----------------------------------------------------------------
+
+
+def aws_session(aws_profile: str | None) -> boto3.Session:
+    """A boto3 session over the standard credential chain, or the named AWS CLI profile.
+
+    Raises AdminError (usage) when the profile does not exist (also when AWS_PROFILE names it).
+    """
+    import boto3
+    from botocore.exceptions import BotoCoreError
+
+    try:
+        return boto3.Session(profile_name=aws_profile)
+    except BotoCoreError as error:
+        raise admin_error(error, aws_profile=aws_profile) from None
+
+
+def require_credentials(session: boto3.Session, aws_profile: str | None = None) -> None:
+    """Resolve the credentials now, so a missing one is reported before anything is asked.
+
+    Deferred sources (SSO, assume-role) fail later, at the first call, and are translated
+    there in the same way.
+    """
+    from botocore.exceptions import BotoCoreError, NoCredentialsError
+
+    try:
+        credentials = session.get_credentials()
+    except BotoCoreError as error:
+        raise admin_error(error, aws_profile=aws_profile) from None
+    if credentials is None:
+        raise admin_error(NoCredentialsError(), aws_profile=aws_profile)
+
+
+def _config(settings: Settings, timeout: float | None = None, attempts: int = 3) -> Any:
+    from botocore.config import Config
+
+    if not settings.verify_ssl:
+        # Asked for with --no-verify-ssl: urllib3 would warn on stderr at every request.
+        import warnings
+
+        from urllib3.exceptions import InsecureRequestWarning
+
+        warnings.simplefilter("ignore", InsecureRequestWarning)
+    return Config(
+        region_name=settings.region,
+        retries={"mode": "standard", "total_max_attempts": attempts},
+        connect_timeout=timeout or settings.connect_timeout,
+        read_timeout=timeout or settings.read_timeout,
+        user_agent_extra="totp-tui",
+    )
+
+
+def admin_client(session: boto3.Session, settings: Settings) -> CognitoIdentityProviderClient:
+    """A SIGNED Cognito client for the Admin* APIs, which IAM authorizes."""
+    return session.client(
+        "cognito-idp",
+        region_name=settings.region,
+        endpoint_url=settings.endpoint_url,
+        verify=settings.verify,
+        config=_config(settings),
+    )
+
+
+def sts_client(session: boto3.Session, settings: Settings, endpoint_url: str | None = None) -> Any:
+    """An STS client for GetCallerIdentity: one attempt, short timeouts.
+
+    `endpoint_url` defaults to the Cognito endpoint when one is set (a local emulator serves
+    both); without either, botocore's own (which honours AWS_ENDPOINT_URL_STS).
+    """
+    return session.client(
+        "sts",
+        region_name=settings.region,
+        endpoint_url=endpoint_url or settings.endpoint_url,
+        verify=settings.verify,
+        config=_config(settings, timeout=STS_TIMEOUT, attempts=1),
+    )
+
+
+def caller_arn(sts: Any) -> str | None:
+    """The caller's IAM identity ARN, or None when it cannot be had for any reason."""
+    try:
+        arn = sts.get_caller_identity().get("Arn")
+    except Exception:  # the audit log's operator is best effort: nothing here may stop an action
+        return None
+    return arn if isinstance(arn, str) and arn else None
+
+
+class OperatorLookup:
+    """GetCallerIdentity in a daemon thread, started before the action so that it costs the
+    action no time; `result` waits a bounded time and gives None if the answer is not in."""
+
+    def __init__(self, sts: Any) -> None:
+        self._arn: str | None = None
+        self._thread = threading.Thread(
+            target=self._run, args=(sts,), name="totp-tui-operator", daemon=True
+        )
+        self._thread.start()
+
+    def _run(self, sts: Any) -> None:
+        self._arn = caller_arn(sts)
+
+    def result(self, timeout: float = OPERATOR_WAIT) -> str | None:
+        self._thread.join(timeout)
+        return None if self._thread.is_alive() else self._arn
+
+
+# --- The admin calls ------------------------------------------------------------------------
+
+
+def get_mfa_status(
+    client: CognitoIdentityProviderClient, settings: Settings, username: str
+) -> MfaStatus:
+    """AdminGetUser. Raises AdminError."""
+    try:
+        user: Mapping[str, Any] = client.admin_get_user(
+            UserPoolId=settings.user_pool_id, Username=username
+        )
+    except boto_errors() as error:
+        raise admin_error(error, STATUS, settings, username) from None
+    return MfaStatus(
+        username=str(user.get("Username") or username),
+        user_pool_id=settings.user_pool_id,
+        region=settings.region,
+        user_status=str(user.get("UserStatus") or "UNKNOWN"),
+        enabled=bool(user.get("Enabled", True)),
+        mfa_settings=tuple(str(name) for name in user.get("UserMFASettingList") or ()),
+        preferred_mfa=str(user.get("PreferredMfaSetting") or "") or None,
+    )
+
+
+def reset_totp(client: CognitoIdentityProviderClient, settings: Settings, username: str) -> None:
+    """AdminSetUserMFAPreference with TOTP neither enabled nor preferred. Raises AdminError.
+
+    Cognito keeps the verified secret: this changes the user's MFA settings, not the token.
+    """
+    try:
+        client.admin_set_user_mfa_preference(
+            UserPoolId=settings.user_pool_id,
+            Username=username,
+            SoftwareTokenMfaSettings={"Enabled": False, "PreferredMfa": False},
+        )
+    except boto_errors() as error:
+        raise admin_error(error, RESET_MFA, settings, username) from None
+
+
+# --- Errors ---------------------------------------------------------------------------------
+
+
+def boto_errors() -> tuple[type[Exception], ...]:
+    """What boto3 raises for conditions (as opposed to bugs); botocore is loaded by then."""
+    from botocore.exceptions import BotoCoreError, ClientError
+    from botocore.parsers import ResponseParserError  # not a BotoCoreError
+
+    return (BotoCoreError, ClientError, ResponseParserError)
+
+
+def pool_arn(settings: Settings, account: str = "*") -> str:
+    """The user pool's ARN, as an IAM policy names it ("*" for an unknown account)."""
+    region = settings.region
+    partition = (
+        "aws-cn"
+        if region.startswith("cn-")
+        else "aws-us-gov"
+        if region.startswith("us-gov-")
+        else "aws"
+    )
+    return f"arn:{partition}:cognito-idp:{region}:{account}:userpool/{settings.user_pool_id}"
+
+
+def client_error_details(error: Any) -> tuple[str, str]:
+    """(code, message) of a ClientError. An AWS XML error body under a bare HTTP status (what
+    the local emulator sends for IAM refusals) is read for its code and message."""
+    details = error.response.get("Error", {})
+    code, message = str(details.get("Code", "Unknown")), str(details.get("Message", ""))
+    if code.isdigit() and (found := _XML_CODE.search(message)):
+        text = _XML_MESSAGE.search(message)
+        return found[1], text[1] if text else ""
+    return code, message
+
+
+def admin_error(
+    error: BaseException,
+    action: str | None = None,
+    settings: Settings | None = None,
+    username: str = "",
+    aws_profile: str | None = None,
+) -> AdminError:
+    """Translate what boto3 raised during `action` into an AdminError with a one-line message.
+    Anything that is not a boto3/botocore error is raised again (a bug, not a condition)."""
+    from botocore import exceptions as bx
+
+    if isinstance(error, AdminError):
+        return error
+    if not isinstance(error, boto_errors()):
+        raise error
+    name = type(error).__name__
+    if isinstance(error, bx.ProfileNotFound):
+        profile = error.kwargs.get("profile", aws_profile)
+        return AdminError(
+            name,
+            f"there is no AWS profile named {profile!r} (from --aws-profile or AWS_PROFILE) "
+            "in ~/.aws/config or ~/.aws/credentials (or AWS_CONFIG_FILE / "
+            "AWS_SHARED_CREDENTIALS_FILE); `aws configure list-profiles` lists them",
+            usage=True,
+        )
+    if isinstance(error, bx.NoCredentialsError):
+        where = f"AWS profile {aws_profile!r} has" if aws_profile else "there are"
+        return AdminError(
+            name,
+            f"{where} no AWS credentials, and the admin commands need IAM credentials: "
+            "pass --aws-profile NAME or set AWS_PROFILE (after `aws configure` or "
+            "`aws sso login`), or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY",
+        )
+    if isinstance(
+        error, (bx.SSOTokenLoadError, bx.UnauthorizedSSOTokenError, bx.TokenRetrievalError)
+    ):
+        login = f"aws sso login --profile {aws_profile}" if aws_profile else "aws sso login"
+        return AdminError(
+            name, f"the AWS SSO session is missing or has expired: run `{login}` and try again"
+        )
+    if isinstance(error, (bx.PartialCredentialsError, bx.CredentialRetrievalError)):
+        return AdminError(name, f"the AWS credentials could not be loaded: {error}")
+    if isinstance(error, bx.ClientError):
+        code, message = client_error_details(error)
+        return _service_error(code, message, action, settings, username)
+    return AdminError(name, from_exception(error).message)
+
+
+def _service_error(
+    code: str, message: str, action: str | None, settings: Settings | None, username: str
+) -> AdminError:
+    pool = settings.user_pool_id if settings else "the user pool"
+    if code in _DENIED and action is not None and action in IAM_ACTIONS and settings:
+        account = _ACCOUNT_IN_ARN.findall(message)
+        # The resource's account, when AWS names it: the last ARN in its message.
+        arn = pool_arn(settings, account[-1] if account else "*")
+        said = f" (Cognito said: {message})" if code == "NotAuthorizedException" else ""
+        return AdminError(
+            code,
+            f"access denied: these AWS credentials may not call {IAM_ACTIONS[action]} on "
+            f"{arn}; ask for an IAM policy that allows it{said}",
+        )
+    if code in _BAD_CREDENTIALS:
+        return AdminError(
+            code,
+            f"AWS did not accept these credentials ({code}): check the access key and "
+            "secret, or get fresh ones (`aws sso login`, `aws configure`)",
+        )
+    if code in _EXPIRED_CREDENTIALS:
+        return AdminError(
+            code, "the AWS credentials have expired: get fresh ones (`aws sso login`) and retry"
+        )
+    if code == "UserNotFoundException":
+        return AdminError(code, f"no user {username!r} in {pool}")
+    if code == "ResourceNotFoundException":
+        region = settings.region if settings else "this region"
+        return AdminError(
+            code,
+            f"there is no user pool {pool} in {region}: check --user-pool-id, --region "
+            "and the AWS account of the credentials",
+        )
+    if code == "InvalidParameterException":
+        return AdminError(code, f"Cognito refused the request: {message}")
+    return AdminError(code, from_client_error(code, message).message)

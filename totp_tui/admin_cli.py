@@ -1,0 +1,272 @@
+"""`totp-tui admin status|reset-mfa`: the helpdesk's commands, with IAM credentials.
+
+The pool is chosen as for the wizard (--profile, --user-pool-id, --region, --endpoint-url,
+the environment); credentials come from the standard AWS chain or --aws-profile. Each action,
+including a refused or failed one, appends one line to the audit log (audit.py); when that log
+cannot be written, nothing is done.
+
+Exit codes: 0 done (or not confirmed); 1 the service, the credentials or the permissions
+failed, or the audit log cannot be written; 2 a usage error. Every failure is one line on
+stderr: never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
+
+from totp_tui import admin, audit
+from totp_tui.cli import add_network_options, fail, requested
+from totp_tui.settings import (
+    Settings,
+    SettingsError,
+    effective_settings,
+    requested_profile_name,
+    validate_endpoint_url,
+)
+
+if TYPE_CHECKING:
+    from mypy_boto3_cognito_idp import CognitoIdentityProviderClient
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_INTERRUPTED = 130
+# The admin APIs take no app client, but Settings always names one: a profile brings its own,
+# otherwise this stands in. It is never sent anywhere.
+NO_APP_CLIENT = "none"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="totp-tui admin",
+        description="Helpdesk commands for one user pool, with IAM credentials from the "
+        "standard AWS chain (or --aws-profile). Each action is written to the audit log, "
+        "$XDG_STATE_HOME/totp-tui/audit.jsonl (default ~/.local/state/totp-tui/audit.jsonl).",
+        epilog="Exit codes: 0 done, 1 service, credential or permission failure, 2 usage error.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    status = commands.add_parser(
+        "status",
+        help="a user's status and MFA settings (needs cognito-idp:AdminGetUser)",
+        description="Show a user's status, whether they are enabled, their MFA settings "
+        "(UserMFASettingList, PreferredMfaSetting) and whether an authenticator app (TOTP) "
+        "is turned on. Needs the IAM permission cognito-idp:AdminGetUser.",
+    )
+    _add_common_options(status)
+    status.add_argument("--output", choices=("text", "json"), default="text", help="format")
+    reset = commands.add_parser(
+        "reset-mfa",
+        help="turn a user's authenticator (TOTP) MFA off "
+        "(needs cognito-idp:AdminSetUserMFAPreference)",
+        description="Turn a user's authenticator-app (TOTP) MFA off and unset it as "
+        "preferred (AdminSetUserMFAPreference), after asking on the terminal unless --yes. "
+        "Needs the IAM permission cognito-idp:AdminSetUserMFAPreference.",
+    )
+    _add_common_options(reset)
+    reset.add_argument("-y", "--yes", action="store_true", help="do not ask first")
+    return parser
+
+
+def _add_common_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--username", required=True, help="the user (their username)")
+    parser.add_argument(
+        "--profile",
+        metavar="NAME",
+        help="take the pool from the saved profile NAME (also TOTP_TUI_PROFILE)",
+    )
+    pool = parser.add_argument_group("user pool")
+    pool.add_argument("--user-pool-id", metavar="ID", help="e.g. us-east-1_AbC123")
+    pool.add_argument("--region", help="AWS region (default: the user pool id's prefix)")
+    credentials = parser.add_argument_group("AWS credentials")
+    credentials.add_argument(
+        "--aws-profile",
+        metavar="NAME",
+        help="the AWS CLI profile to sign with (default: AWS_PROFILE, else the standard chain)",
+    )
+    network = parser.add_argument_group("network")
+    add_network_options(network)
+    network.add_argument(
+        "--sts-endpoint-url",
+        metavar="URL",
+        help="STS endpoint for the operator's identity (default: --endpoint-url if given)",
+    )
+    # What cli.requested() reads but the admin commands have no use for.
+    parser.set_defaults(client_id=None, auth_flow=None, issuer=None)
+
+
+def run_admin(argv: Sequence[str]) -> int:
+    args = build_parser().parse_args(list(argv))
+    username = args.username.strip()
+    if not username:
+        return fail("--username must not be empty")
+    try:
+        settings = pool_settings(args, os.environ)
+        if args.sts_endpoint_url:
+            validate_endpoint_url(args.sts_endpoint_url)
+    except SettingsError as error:
+        return fail(str(error))
+    log = audit.AuditLog()
+    try:
+        log.open()
+    except OSError as error:
+        return _failed(
+            f"cannot write the audit log {log.path}: {error.strerror or error}; nothing was done"
+        )
+    command: Callable[[argparse.Namespace, _Action], int] = _COMMANDS[args.command]
+    with log:
+        action = _Action(log, args.command, settings, username, args.aws_profile)
+        try:
+            return command(args, action)
+        except KeyboardInterrupt:
+            if not action.written:  # ctrl+c during a call: it may or may not have been done
+                action.write(audit.failed("Interrupted"), wait=0)
+            print(
+                f"\ntotp-tui: interrupted (the {args.command} may have been done)", file=sys.stderr
+            )
+            return EXIT_INTERRUPTED
+        except OSError as error:  # the audit line could not be written (disk full...)
+            return _failed(
+                f"could not write to the audit log {log.path}: {error.strerror or error}"
+                f" (the {args.command} may have been done)"
+            )
+
+
+def pool_settings(args: argparse.Namespace, env: Mapping[str, str]) -> Settings:
+    """The pool and network settings, merged as for the wizard. Raises SettingsError."""
+    flags = replace(requested(args), client_id=NO_APP_CLIENT)
+    profile = None
+    if requested_profile_name(flags, env):  # keyring is imported only then
+        from totp_tui.profiles_cli import load_profile_for_wizard
+
+        profile, _client_secret = load_profile_for_wizard(flags, env)  # the secret is unused
+    return effective_settings(flags, env, profile)
+
+
+@dataclass
+class _Action:
+    """One admin action on one user: connects, and writes its one audit line."""
+
+    log: audit.AuditLog
+    name: str
+    settings: Settings
+    username: str
+    aws_profile: str | None
+    lookup: admin.OperatorLookup | None = field(default=None, init=False)
+    written: bool = field(default=False, init=False)
+
+    def connect(self, sts_endpoint_url: str | None) -> CognitoIdentityProviderClient:
+        """A signed client, with the operator's identity being looked up beside it."""
+        session = admin.aws_session(self.aws_profile)
+        admin.require_credentials(session, self.aws_profile)
+        try:
+            client = admin.admin_client(session, self.settings)
+            sts = admin.sts_client(session, self.settings, sts_endpoint_url)
+        except admin.boto_errors() as error:
+            raise admin.admin_error(error, aws_profile=self.aws_profile) from None
+        self.lookup = admin.OperatorLookup(sts)
+        return client
+
+    def write(
+        self, outcome: str, wait: float = admin.OPERATOR_WAIT, **details: audit.DetailValue
+    ) -> None:
+        """The action's one audit line, with the operator if known within `wait` seconds."""
+        operator = self.lookup.result(wait) if self.lookup else None
+        self.written = True
+        self.log.record(
+            self.name,
+            self.settings.user_pool_id,
+            self.username,
+            outcome,
+            operator,
+            region=self.settings.region,
+            **details,
+        )
+
+    def failed(self, error: admin.AdminError) -> int:
+        self.write(audit.failed(error.code), error=error.message)
+        if error.usage:
+            return fail(error.message)
+        return _failed(error.message)
+
+
+def _failed(message: str) -> int:
+    print(f"totp-tui: error: {message}", file=sys.stderr)
+    return EXIT_FAILED
+
+
+def _status(args: argparse.Namespace, action: _Action) -> int:
+    try:
+        client = action.connect(args.sts_endpoint_url)
+        status = admin.get_mfa_status(client, action.settings, action.username)
+    except admin.AdminError as error:
+        return action.failed(error)
+    action.write(audit.OK)
+    shown = status.as_dict()
+    if args.output == "json":
+        print(json.dumps(shown, indent=2))
+    else:
+        width = max(map(len, shown)) + 2
+        for key, value in shown.items():
+            print(f"{key + ':':<{width}}{_text(value)}")
+    return EXIT_OK
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return "(none)"
+    if isinstance(value, list):
+        return ", ".join(map(str, value)) or "(none)"
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
+def _reset_mfa(args: argparse.Namespace, action: _Action) -> int:
+    user, pool = action.username, action.settings.user_pool_id
+    try:
+        # Connect first: a credentials problem is reported before any question is asked.
+        client = action.connect(args.sts_endpoint_url)
+    except admin.AdminError as error:
+        return action.failed(error)
+    if not args.yes:
+        if sys.stdin is None or not sys.stdin.isatty():
+            reason = "not confirmed: no --yes, and stdin is not a terminal"
+            action.write(audit.REFUSED, reason=reason)
+            return fail(
+                f"not resetting authenticator MFA for {user!r} without asking, and stdin is not"
+                " a terminal to ask on; pass --yes to reset it"
+            )
+        if not _confirm(f"Reset authenticator MFA for {user} in {pool}? [y/N] "):
+            action.write(audit.REFUSED, reason="not confirmed: the operator said no")
+            print(f"totp-tui: authenticator MFA for {user!r} was not reset", file=sys.stderr)
+            return EXIT_OK
+    try:
+        admin.reset_totp(client, action.settings, user)
+    except admin.AdminError as error:
+        return action.failed(error)
+    action.write(audit.OK)
+    print(
+        f"Reset authenticator MFA for {user!r} in {pool}: Cognito accepted TOTP as turned off"
+        " and not preferred. `totp-tui admin status` shows the user's MFA settings now."
+    )
+    return EXIT_OK
+
+
+def _confirm(question: str) -> bool:
+    print(question, end="", file=sys.stderr, flush=True)
+    try:
+        answer = sys.stdin.readline()
+    except KeyboardInterrupt:
+        answer = ""
+    if not answer.endswith("\n"):  # end of input or ctrl+c: finish the prompt's line
+        print(file=sys.stderr)
+    return answer.strip().lower() in ("y", "yes")
+
+
+_COMMANDS: dict[str, Callable[[argparse.Namespace, _Action], int]] = {
+    admin.STATUS: _status,
+    admin.RESET_MFA: _reset_mfa,
+}
