@@ -76,7 +76,7 @@ def wizard(monkeypatch: pytest.MonkeyPatch) -> list[Settings]:
     """The wizard replaced by a recorder of the settings it would have run with."""
     seen: list[Settings] = []
 
-    def run_wizard(settings: Settings, demo: object = None) -> int:
+    def run_wizard(settings: Settings, demo: object = None, **_: object) -> int:
         seen.append(settings)
         return 0
 

@@ -21,6 +21,7 @@ from totp_tui.settings import (
 )
 
 if TYPE_CHECKING:
+    from totp_tui.ui.kiosk import Kiosk
     from totp_tui.ui.screens.sign_in import DemoNotice
     from totp_tui.ui.signed_in_steps import StartWith
 
@@ -53,7 +54,8 @@ def build_parser() -> argparse.ArgumentParser:
         description=(
             "Enrol an Amazon Cognito user in authenticator-app (TOTP) MFA, in the terminal. "
             "`totp-tui demo` runs it against a local Cognito; `totp-tui profiles` lists, shows, "
-            "saves and deletes saved profiles."
+            "saves and deletes saved profiles; `totp-tui admin` shows or resets a user's MFA "
+            "(IAM credentials)."
         ),
         epilog=(
             "Precedence: flags > environment > the profile > defaults. "
@@ -84,10 +86,30 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="SESSION",
         help="continue an MFA_SETUP challenge obtained elsewhere (with --username)",
     )
+    desk = parser.add_argument_group("helpdesk")
+    desk.add_argument(
+        "--kiosk",
+        action="store_true",
+        help="enrol one person after another with a fixed pool: after each enrolment, "
+        "cancel (Escape) or idle timeout, everything of the person is wiped; nothing is saved",
+    )
+    desk.add_argument(
+        "--idle-minutes",
+        type=float,
+        default=2.0,
+        metavar="MINUTES",
+        help="kiosk: wipe and start over after this long without a key press (default 2)",
+    )
     out = parser.add_argument_group("output")
     out.add_argument("--debug", action="store_true", help="log the app's steps (no secrets)")
     out.add_argument("--log-file", metavar="PATH", help="write the log here (mode 0600)")
     out.add_argument("--no-save", action="store_true", help="do not save settings as a profile")
+    out.add_argument(
+        "--ascii-qr",
+        action="store_true",
+        help="draw the QR code with spaces only, for terminals without Unicode (it needs a "
+        "larger terminal; chosen anyway when the locale's encoding has no block characters)",
+    )
     parser.add_argument("--version", action=_VersionAction)
     return parser
 
@@ -187,10 +209,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             "--access-token and --session need the pool: "
             "--user-pool-id and --client-id, or --profile"
         )
+    if args.kiosk and not (flags.user_pool_id or requested_profile_name(flags, os.environ)):
+        return fail("--kiosk needs a fixed pool: --profile NAME, or --user-pool-id and --client-id")
     if not (flags.user_pool_id or flags.client_id or requested_profile_name(flags, os.environ)):
         # No pool named at all: the profile screen comes first (it reads the keyring after
         # the first paint).
-        return run_wizard(None, requested=flags)
+        return run_wizard(None, requested=flags, ascii_qr=args.ascii_qr)
     try:
         profile, profile_client_secret = None, None
         if requested_profile_name(flags, os.environ):  # keyring is imported only then
@@ -200,7 +224,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = effective_settings(flags, os.environ, profile, profile_client_secret)
     except SettingsError as error:
         return fail(str(error))
-    return run_wizard(settings, start=start)
+    kiosk = None
+    if args.kiosk:
+        from dataclasses import replace
+
+        from totp_tui.ui.kiosk import Kiosk
+
+        if not 0 < args.idle_minutes <= 24 * 60:
+            return fail("--idle-minutes must be more than 0 and at most a day")
+        # No usernames kept or saved, no profile written: the next person starts clean.
+        settings = replace(settings, save=False, username="")
+        kiosk = Kiosk(idle_seconds=args.idle_minutes * 60)
+    return run_wizard(settings, start=start, ascii_qr=args.ascii_qr, kiosk=kiosk)
 
 
 def start_with(args: argparse.Namespace, env: Mapping[str, str]) -> StartWith | None:
@@ -222,9 +257,12 @@ def run_wizard(
     demo: DemoNotice | None = None,
     requested: RequestedSettings | None = None,
     start: StartWith | None = None,
+    ascii_qr: bool = False,
+    kiosk: Kiosk | None = None,
 ) -> int:
     from totp_tui import debug_log
     from totp_tui.ui.app import TotpApp
+    from totp_tui.ui.terminal_caps import detect_caps
 
     flags = requested or RequestedSettings()
     log_file = settings.log_file if settings else flags.log_file
@@ -238,10 +276,18 @@ def run_wizard(
     # Names of sources only: never a value, never the client secret.
     if settings and settings.sources:
         _log.debug("settings from: %s", settings.sources.log_line())
+    caps = detect_caps(sys.__stdout__, ascii_qr)  # before the stream is made UTF-8
     _prepare_terminal()
     app = TotpApp(
-        settings, demo=demo, handle_signals=True, requested=flags, env=os.environ, start=start
+        settings,
+        demo=demo,
+        handle_signals=True,
+        requested=flags,
+        env=os.environ,
+        start=start,
+        kiosk=kiosk,
     )
+    app.terminal_caps = caps
     app.run()
     if log_path:
         print(f"totp-tui: log written to {log_path}", file=sys.stderr)

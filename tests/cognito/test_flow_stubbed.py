@@ -24,7 +24,9 @@ from pycognito.aws_srp import G_HEX, N_HEX
 from totp_tui.cognito.client import make_client
 from totp_tui.cognito.errors import CognitoError, Recovery
 from totp_tui.cognito.flow import (
+    AlreadyEnrolled,
     ChallengeNotHandled,
+    CodeRequired,
     Enrolled,
     EnrolmentFlow,
     NewPasswordRequired,
@@ -33,6 +35,7 @@ from totp_tui.cognito.flow import (
     parse_mfas_can_setup,
     secret_hash,
 )
+from totp_tui.cognito.token_enrolment import TokenEnrolment
 from totp_tui.settings import Settings
 
 POOL_ID = "eu-west-2_AbCdEf123"
@@ -818,3 +821,202 @@ class TestSrp:
             harness.flow.sign_in(SIGN_IN_NAME, PASSWORD)
         assert caught.value.recovery is Recovery.RETRY_LATER
         assert "malformed" in caught.value.message
+
+
+# --- Enrolled users: SELECT_MFA_TYPE, SOFTWARE_TOKEN_MFA -----------------------------------------
+
+
+class TestSelectMfaType:
+    @pytest.mark.parametrize("with_hash", [False, True])
+    def test_totp_among_the_choices_is_chosen_and_its_code_asked_for(
+        self, with_hash: bool, request: pytest.FixtureRequest
+    ) -> None:
+        harness: Stubbed = request.getfixturevalue(
+            "stubbed_with_secret" if with_hash else "stubbed"
+        )
+        hash_for = SIGN_IN_NAME if with_hash else None
+        harness.expect(
+            "initiate_auth",
+            password_auth(with_hash=with_hash),
+            challenge(
+                "SELECT_MFA_TYPE",
+                session(1),
+                MFAS_CAN_CHOOSE='["SMS_MFA","SOFTWARE_TOKEN_MFA"]',
+                USER_ID_FOR_SRP=SIGN_IN_NAME,
+            ),
+        )
+        harness.expect(
+            "respond_to_auth_challenge",
+            answer(
+                "SELECT_MFA_TYPE",
+                {"USERNAME": SIGN_IN_NAME, "ANSWER": "SOFTWARE_TOKEN_MFA"},
+                session(1),
+                hash_for=hash_for,
+            ),
+            challenge("SOFTWARE_TOKEN_MFA", session(2), USER_ID_FOR_SRP=SIGN_IN_NAME),
+        )
+        harness.expect(
+            "respond_to_auth_challenge",
+            answer(
+                "SOFTWARE_TOKEN_MFA",
+                {"USERNAME": SIGN_IN_NAME, "SOFTWARE_TOKEN_MFA_CODE": "123456"},
+                session(2),
+                hash_for=hash_for,
+            ),
+            {"AuthenticationResult": TOKENS},
+        )
+        assert harness.flow.sign_in(SIGN_IN_NAME, PASSWORD) == CodeRequired(SIGN_IN_NAME)
+        assert harness.flow.answer_code("123456") == AlreadyEnrolled(SIGN_IN_NAME)
+        # Signed in: the access token is what replacing the app takes.
+        assert harness.flow.token_enrolment().username == SIGN_IN_NAME
+
+    def test_no_totp_among_the_choices_is_not_handled(self, stubbed: Stubbed) -> None:
+        stubbed.expect(
+            "initiate_auth",
+            password_auth(),
+            challenge("SELECT_MFA_TYPE", session(1), MFAS_CAN_CHOOSE='["SMS_MFA","EMAIL_OTP"]'),
+        )
+        step = stubbed.flow.sign_in(SIGN_IN_NAME, PASSWORD)
+        assert isinstance(step, ChallengeNotHandled)
+        assert step.challenge == "SELECT_MFA_TYPE"
+        assert "choose between" in step.message and "TOTP" in step.message
+        assert [op for op, _ in stubbed.sent] == ["InitiateAuth"]  # nothing chosen for them
+        with pytest.raises(CognitoError) as caught:
+            stubbed.flow.answer_code("123456")
+        assert caught.value.recovery is Recovery.SIGN_IN_AGAIN
+
+    def test_wrong_code_keeps_the_challenge_for_another_try(self, stubbed: Stubbed) -> None:
+        stubbed.expect(
+            "initiate_auth", password_auth(), challenge("SOFTWARE_TOKEN_MFA", session(1))
+        )
+        code_answer = {"USERNAME": SIGN_IN_NAME, "SOFTWARE_TOKEN_MFA_CODE": "000000"}
+        stubbed.expect_error(
+            "respond_to_auth_challenge",
+            answer("SOFTWARE_TOKEN_MFA", code_answer, session(1)),
+            "CodeMismatchException",
+            "Invalid code received for user",
+        )
+        stubbed.expect(
+            "respond_to_auth_challenge",
+            answer(
+                "SOFTWARE_TOKEN_MFA",
+                {**code_answer, "SOFTWARE_TOKEN_MFA_CODE": "123456"},
+                session(1),
+            ),
+            {"AuthenticationResult": TOKENS},
+        )
+        assert stubbed.flow.sign_in(SIGN_IN_NAME, PASSWORD) == CodeRequired(SIGN_IN_NAME)
+        with pytest.raises(CognitoError) as caught:
+            stubbed.flow.answer_code("000000")
+        assert caught.value.recovery is Recovery.RETRY_INPUT
+        assert stubbed.flow.answer_code("123456") == AlreadyEnrolled(SIGN_IN_NAME)
+
+
+class TestSeveralFactorsAtSetup:
+    def test_sms_email_and_totp_offered_leads_to_totp_and_names_the_others(
+        self, stubbed: Stubbed
+    ) -> None:
+        stubbed.expect(
+            "initiate_auth",
+            password_auth(),
+            challenge(
+                "MFA_SETUP",
+                session(1),
+                MFAS_CAN_SETUP='["SMS_MFA","EMAIL_OTP","SOFTWARE_TOKEN_MFA"]',
+            ),
+        )
+        expect_enrolment(stubbed, 1, SIGN_IN_NAME, with_hash=False)
+        step = stubbed.flow.sign_in(SIGN_IN_NAME, PASSWORD)
+        assert isinstance(step, TotpSecretIssued)
+        assert step.also_offered == ("SMS_MFA", "EMAIL_OTP")
+        assert stubbed.flow.verify_code("123456") == Enrolled(SIGN_IN_NAME)
+
+    def test_only_totp_offered_names_nothing_else(self, stubbed: Stubbed) -> None:
+        stubbed.expect(
+            "initiate_auth", password_auth(), challenge("MFA_SETUP", session(1), **MFA_SETUP_TOTP)
+        )
+        stubbed.expect(
+            "associate_software_token",
+            {"Session": session(1)},
+            {"SecretCode": FAKE_SECRET, "Session": session(2)},
+        )
+        step = stubbed.flow.sign_in(SIGN_IN_NAME, PASSWORD)
+        assert isinstance(step, TotpSecretIssued)
+        assert step.also_offered == ()
+
+
+# --- Enrolling with the access token -----------------------------------------------------------
+
+ACCESS = TOKENS["AccessToken"]
+PREFERENCE = {
+    "AccessToken": ACCESS,
+    "SoftwareTokenMfaSettings": {"Enabled": True, "PreferredMfa": True},
+}
+
+
+class TestTokenEnrolment:
+    def _signed_in(self, harness: Stubbed) -> TokenEnrolment:
+        harness.expect("initiate_auth", password_auth(), {"AuthenticationResult": TOKENS})
+        harness.expect(
+            "associate_software_token", {"AccessToken": ACCESS}, {"SecretCode": FAKE_SECRET}
+        )
+        assert harness.flow.sign_in(SIGN_IN_NAME, PASSWORD) == SignedInWithoutSetup(SIGN_IN_NAME)
+        enrolment = harness.flow.token_enrolment()
+        issued = enrolment.start()
+        matches = issued.secret == FAKE_SECRET
+        assert matches, "the secret shown is not the one AssociateSoftwareToken returned"
+        return enrolment
+
+    @pytest.mark.parametrize(
+        "wrong",
+        [
+            pytest.param(("error", "EnableSoftwareTokenMFAException"), id="aws-error"),
+            pytest.param(("error", "CodeMismatchException"), id="emulator-error"),
+            pytest.param(("status", "ERROR"), id="status-error"),
+        ],
+    )
+    def test_preference_is_set_after_a_right_code_not_after_a_wrong_one(
+        self, stubbed: Stubbed, wrong: tuple[str, str]
+    ) -> None:
+        enrolment = self._signed_in(stubbed)
+        verify = {"AccessToken": ACCESS, "FriendlyDeviceName": "totp-tui"}
+        kind, value = wrong
+        if kind == "error":
+            stubbed.expect_error(
+                "verify_software_token", {**verify, "UserCode": "000000"}, value, "Code mismatch"
+            )
+        else:
+            stubbed.expect(
+                "verify_software_token", {**verify, "UserCode": "000000"}, {"Status": value}
+            )
+        with pytest.raises(CognitoError) as caught:
+            enrolment.verify_code("000000")
+        assert caught.value.recovery is Recovery.RETRY_INPUT
+        assert "SetUserMFAPreference" not in [op for op, _ in stubbed.sent]
+
+        stubbed.expect(
+            "verify_software_token",
+            {**verify, "UserCode": "123456", "FriendlyDeviceName": "my phone"},
+            {"Status": "SUCCESS"},
+        )
+        stubbed.expect("set_user_mfa_preference", PREFERENCE, {})
+        assert enrolment.verify_code("123456", "my phone") == Enrolled(SIGN_IN_NAME)
+        assert [op for op, _ in stubbed.sent][-2:] == [
+            "VerifySoftwareToken",
+            "SetUserMFAPreference",
+        ]
+
+    def test_expired_access_token_means_sign_in_again_and_says_why(self, stubbed: Stubbed) -> None:
+        enrolment = self._signed_in(stubbed)
+        stubbed.expect_error(
+            "verify_software_token",
+            {"AccessToken": ACCESS, "UserCode": "123456", "FriendlyDeviceName": "totp-tui"},
+            "NotAuthorizedException",
+            "Access Token has expired",
+        )
+        with pytest.raises(CognitoError) as caught:
+            enrolment.verify_code("123456")
+        assert caught.value.recovery is Recovery.SIGN_IN_AGAIN
+        assert "access token" in caught.value.message
+        assert "Incorrect username or password" not in caught.value.message
+        assert "SetUserMFAPreference" not in [op for op, _ in stubbed.sent]

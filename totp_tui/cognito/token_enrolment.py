@@ -8,11 +8,26 @@ the new one is verified.
 
 from __future__ import annotations
 
+from typing import Any
+
 from totp_tui.cognito.errors import NOT_COGNITO, CognitoError, Recovery
 from totp_tui.cognito.service_calls import ServiceCalls
 from totp_tui.cognito.steps import Enrolled, TotpSecretIssued
 
 DEFAULT_DEVICE_NAME = "totp-tui"
+
+# Cognito answers a bad access token with NotAuthorizedException, which would otherwise read
+# "Incorrect username or password." to someone who typed neither.
+_TOKEN_REFUSED = (
+    "Cognito did not accept the access token: it has expired (access tokens last an hour), "
+    "was revoked, or is for another user pool. Get a new one, or sign in with a password."
+)
+
+
+def _token_refused(error: CognitoError, recovery: Recovery) -> CognitoError:
+    if error.code != "NotAuthorizedException":
+        return error
+    return CognitoError(error.code, _TOKEN_REFUSED, recovery)
 
 
 class TokenEnrolment:
@@ -25,7 +40,10 @@ class TokenEnrolment:
     def from_access_token(cls, service: ServiceCalls, access_token: str) -> TokenEnrolment:
         """An access token from elsewhere (--access-token, pasted): GetUser checks it and
         names the user for the authenticator app's label."""
-        response = service("get_user", AccessToken=access_token.strip())
+        try:
+            response = service("get_user", AccessToken=access_token.strip())
+        except CognitoError as error:
+            raise _token_refused(error, Recovery.RETRY_INPUT) from None
         if not response.get("Username"):
             raise CognitoError("UnexpectedResponse", NOT_COGNITO.message, NOT_COGNITO.recovery)
         return cls(service, access_token.strip(), str(response["Username"]))
@@ -41,16 +59,21 @@ class TokenEnrolment:
             )
         return self._access_token
 
+    def _call(self, operation: str, **kwargs: object) -> dict[str, Any]:
+        try:
+            return self._service(operation, AccessToken=self._token(), **kwargs)
+        except CognitoError as error:
+            raise _token_refused(error, Recovery.SIGN_IN_AGAIN) from None
+
     def start(self) -> TotpSecretIssued:
-        response = self._service("associate_software_token", AccessToken=self._token())
+        response = self._call("associate_software_token")
         if not response.get("SecretCode"):
             raise CognitoError("UnexpectedResponse", NOT_COGNITO.message, NOT_COGNITO.recovery)
         return TotpSecretIssued(self.username, response["SecretCode"])
 
     def verify_code(self, code: str, device_name: str = DEFAULT_DEVICE_NAME) -> Enrolled:
-        response = self._service(
+        response = self._call(
             "verify_software_token",
-            AccessToken=self._token(),
             UserCode=code,
             FriendlyDeviceName=device_name or DEFAULT_DEVICE_NAME,
         )
@@ -63,9 +86,8 @@ class TokenEnrolment:
                 Recovery.RETRY_INPUT,
             )
         # Verified is not yet in use: make TOTP the user's MFA, so sign-in asks for it.
-        self._service(
+        self._call(
             "set_user_mfa_preference",
-            AccessToken=self._token(),
             SoftwareTokenMfaSettings={"Enabled": True, "PreferredMfa": True},
         )
         self._access_token = None

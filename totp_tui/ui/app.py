@@ -20,10 +20,12 @@ from textual.screen import Screen
 from totp_tui.cognito.errors import CognitoError, Recovery
 from totp_tui.settings import RequestedSettings, Settings
 from totp_tui.ui.crash_report import crash_report
+from totp_tui.ui.kiosk import Kiosk, KioskSteps
 from totp_tui.ui.profile_steps import ProfileSteps
 from totp_tui.ui.screens.base import WizardScreen
 from totp_tui.ui.screens.sign_in import DemoNotice, SignInScreen
 from totp_tui.ui.signed_in_steps import SignedInSteps, StartWith
+from totp_tui.ui.terminal_caps import TerminalLook
 
 # Only the sign-in screen is needed for the first paint. The engine (hmac, hashlib, email),
 # the other screens and the profile store load when first used: start-up is measured.
@@ -45,7 +47,7 @@ def default_client_factory(settings: Settings) -> Any:
     return make_client(settings)
 
 
-class TotpApp(ProfileSteps, SignedInSteps):
+class TotpApp(TerminalLook, ProfileSteps, SignedInSteps, KioskSteps):
     CSS_PATH = "app.tcss"
     TITLE = "totp-tui"
     # The palette's built-in "Screenshot" command writes the screen (QR and key included)
@@ -56,6 +58,7 @@ class TotpApp(ProfileSteps, SignedInSteps):
         # In raw mode Ctrl+C arrives as a key, not SIGINT; it ends the app as SIGINT would.
         # (priority: it also stops inputs from copying a password with it.)
         Binding("ctrl+c", "interrupt", "Interrupt", show=False, priority=True),
+        Binding("escape", "cancel_person", "Next person", show=True),  # kiosk mode only
     ]
 
     def __init__(
@@ -69,6 +72,7 @@ class TotpApp(ProfileSteps, SignedInSteps):
         env: Mapping[str, str] | None = None,
         store_factory: Callable[[], ProfileStore] | None = None,
         start: StartWith | None = None,
+        kiosk: Kiosk | None = None,
     ) -> None:
         """settings None: no pool was given, so the profile screen comes first."""
         super().__init__()
@@ -85,6 +89,7 @@ class TotpApp(ProfileSteps, SignedInSteps):
         # What the code goes to: the sign-in's flow (Session) or a token enrolment.
         self._enrolment: EnrolmentFlow | TokenEnrolment | None = None
         self._start = start
+        self.kiosk = kiosk
         self._account = ""  # the name the user typed: the label their app will show
         self._crash: BaseException = RuntimeError("unknown")
         # How long Cognito's Session lasts: the app client's AuthSessionValidity (3-15 min).
@@ -93,6 +98,8 @@ class TotpApp(ProfileSteps, SignedInSteps):
     # Start-up ----------------------------------------------------------------------------
 
     def on_mount(self) -> None:
+        if self.kiosk is not None:
+            self.start_kiosk_timer()
         if self._handle_signals:  # the app owns the process
             self._install_signal_handlers()
             from totp_tui.ui.daemon_executor import DaemonThreadExecutor
@@ -313,6 +320,9 @@ class TotpApp(ProfileSteps, SignedInSteps):
             self._replace(NewPasswordScreen(self._account, outcome.required_attributes))
         elif isinstance(outcome, Enrolled):
             log.info("enrolled")
+            if self.kiosk is not None:
+                pool = self._require_settings().user_pool_id
+                self.audit_enrolment(pool, self._account, replaced=self._token_mode)
             self._flow = self._enrolment = None
             self._replace(self._done_screen())
         elif isinstance(outcome, SignedInWithoutSetup):
@@ -414,7 +424,13 @@ class TotpApp(ProfileSteps, SignedInSteps):
         self.exit(return_code=return_code)
 
     async def action_quit(self) -> None:
-        self.leave(0)
+        if self.kiosk is not None:  # a helpdesk desk is not closed by a stray key
+            self.confirm_quit(0)
+        else:
+            self.leave(0)
 
     def action_interrupt(self) -> None:
-        self.leave(128 + signal.SIGINT)
+        if self.kiosk is not None:
+            self.confirm_quit(128 + signal.SIGINT)
+        else:
+            self.leave(128 + signal.SIGINT)

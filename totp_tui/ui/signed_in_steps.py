@@ -112,7 +112,7 @@ class SignedInSteps(App[None]):
 
     def test_sign_in(self, screen: WizardScreen, username: str, password: str, code: str) -> None:
         """A fresh sign-in that must meet SOFTWARE_TOKEN_MFA, answered with the new app's code."""
-        from totp_tui.cognito.steps import AlreadyEnrolled, CodeRequired
+        from totp_tui.cognito.steps import AlreadyEnrolled, CodeRequired, SignedInWithoutSetup
         from totp_tui.ui.screens.test_sign_in import TestSignInScreen
 
         def call() -> Step:
@@ -121,7 +121,11 @@ class SignedInSteps(App[None]):
             flow = EnrolmentFlow(self._require_settings(), self._get_client())
             step = flow.sign_in(username, password)
             if not isinstance(step, CodeRequired):
-                return step
+                # No code asked (tokens; MFA_SETUP after an MFA reset; a new password): the
+                # test failed, and `answered` says so. Never a step to go on with: an enrol
+                # screen from here would have no sign-in behind it.
+                flow.forget()
+                return SignedInWithoutSetup(step.username)
             try:
                 return flow.answer_code(code)
             except CognitoError as error:
@@ -138,8 +142,8 @@ class SignedInSteps(App[None]):
                 screen.passed()
             else:
                 screen.show_error(
-                    "Cognito signed the user in without asking for a code: the app is not "
-                    "in use for this account yet."
+                    "Cognito did not ask for a code from the app: the app is not in use for "
+                    "this account yet."
                 )
 
         self._run(screen, "Signing in again…", call, answered)

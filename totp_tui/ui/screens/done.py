@@ -24,7 +24,7 @@ class DoneScreen(WizardScreen):
     BINDINGS = [
         Binding("enter", "finish", "Finish", show=True, priority=True),
         Binding("ctrl+r", "test_sign_in", "Test sign-in", show=True, priority=True),
-        Binding("escape", "app.quit", "Quit without saving", show=False),
+        Binding("escape", "app.finish", "Quit without saving", show=False),
     ]
 
     def __init__(self, account: str, offer_save: bool = False, note: str = "") -> None:
@@ -69,7 +69,7 @@ class DoneScreen(WizardScreen):
     def action_finish(self) -> None:
         name = self.query_one("#profile-name", Input).value.strip() if self._offer_save else ""
         if not name:
-            self.app.exit()
+            self.wizard.action_finish()  # leave, or the next person in kiosk mode
             return
 
         def saved(message: str) -> None:
@@ -86,7 +86,7 @@ class StopScreen(Screen[None]):
 
     BINDINGS = [
         Binding("enter", "restart", "Sign in again", show=True),
-        Binding("q", "app.quit", "Quit", show=False),
+        Binding("q", "app.finish", "Quit", show=False),
     ]
 
     def __init__(self, title: str, message: str) -> None:

@@ -38,6 +38,10 @@ class EnrolScreen(WizardScreen):
         Binding("enter", "submit", "Verify", show=True, priority=True),
         # priority: the focused code field would otherwise swallow the key.
         Binding("ctrl+y", "copy_secret", "Copy key", show=True, priority=True),
+        # The code field leaves letters to the screen (CodeInput.check_consume_key); the
+        # device-name field keeps them, so z types a z there. Escape also zooms out.
+        Binding("z", "zoom_qr", "Zoom QR", show=True, priority=True),
+        Binding("z", "unzoom_qr", "Back", show=True, priority=True),
     ]
 
     def __init__(
@@ -85,10 +89,11 @@ class EnrolScreen(WizardScreen):
                 # Cognito's FriendlyDeviceName: helps tell authenticators apart later.
                 yield Input(placeholder="totp-tui", id="device-name", compact=True, max_length=64)
                 if self._also_offered:
-                    factors = ", ".join(f.replace("_", " ").lower() for f in self._also_offered)
+                    names = {"SMS_MFA": "SMS codes", "EMAIL_OTP": "email codes"}
+                    factors = " and ".join(names.get(f, f) for f in self._also_offered)
                     yield Static(
-                        f"The pool also offers {factors}; this wizard sets up an "
-                        "authenticator app.",
+                        f"The pool also offers {factors}; those are not set up here, only "
+                        "the authenticator app.",
                         id="also-offered",
                     )
         yield Footer()
@@ -115,11 +120,27 @@ class EnrolScreen(WizardScreen):
             self.query_one("#scan-hint", Static).update(
                 "Type this key into your authenticator app:"
             )
+            alone = " or press z to show it alone," if qr.fits_alone(width, height) else ""
             notice.update(
                 f"The terminal is too small for the QR code (it needs "
                 f"{columns + SIDE_WIDTH}x{rows + FOOTER_ROWS}). "
-                "Enlarge it to scan, or type the key."
+                f"Enlarge it to scan,{alone} or type the key."
             )
+
+    def action_zoom_qr(self) -> None:
+        self.query_one(QrCode).zoom()
+
+    def action_unzoom_qr(self) -> None:
+        self.query_one(QrCode).unzoom()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Zoomed, the QR code is all there is: the field and the messages are hidden.
+        zoomed = self.maximized is not None
+        if action in ("submit", "zoom_qr"):
+            return not zoomed
+        if action == "unzoom_qr":
+            return zoomed
+        return True
 
     def action_submit(self) -> None:
         field = self.query_one("#code", CodeInput)

@@ -16,7 +16,7 @@ from totp_tui.ui.widgets.status_line import StatusLine
 class OfferScreen(WizardScreen):
     BINDINGS = [
         Binding("enter", "accept", "Continue", show=True, priority=True),
-        Binding("q,escape", "app.quit", "Quit", show=True),
+        Binding("q,escape", "app.finish", "Done", show=True),
     ]
 
     def __init__(

@@ -70,14 +70,24 @@ class SignInScreen(WizardScreen):
         # The keyboard contract: the username has focus at start, even when prefilled.
         self.query_one("#username", Input).focus()
 
+    def has_input(self) -> bool:
+        """Has someone typed anything here (kiosk mode clears it when they walk away)?"""
+        return any(field.value for field in self.query(Input))
+
     def action_access_token(self) -> None:
         self.wipe()
         self.wizard.ask_access_token()
 
     async def _add_footer(self) -> None:
+        from textual.widget import MountError
         from textual.widgets import Footer
 
-        await self.mount(Footer())
+        if not self.is_attached or not self.app.is_running:
+            return  # left already (a quick Ctrl+Q): nothing to add it to
+        try:
+            await self.mount(Footer())
+        except MountError:
+            return  # the app is closing under us
         self.refresh_bindings()  # a footer mounted late shows its keys only on this signal
 
     def action_submit(self) -> None:

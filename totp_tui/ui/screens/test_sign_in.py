@@ -16,7 +16,7 @@ from totp_tui.ui.widgets.status_line import StatusLine
 class TestSignInScreen(WizardScreen):
     BINDINGS = [
         Binding("enter", "submit", "Test", show=True, priority=True),
-        Binding("escape", "app.quit", "Quit", show=True),
+        Binding("escape", "app.finish", "Done", show=True),
     ]
 
     def __init__(self, account: str) -> None:

@@ -2,17 +2,80 @@
 
 Phone scanners expect dark modules on a light ground; a code drawn in the theme's colours is
 inverted on a dark terminal and many apps refuse it, so the colours are explicit here.
+
+With NO_COLOR the app strips every colour (Textual's NoColor filter), so the only contrast
+left is the terminal's own pair of default colours, which reverse video swaps. A light
+terminal shows ink in its default foreground as it is; on a dark one every cell is reversed,
+so ink shows the dark default background and paper the light default foreground. Which one
+the terminal is comes from the app's theme (it follows the terminal where it can tell, and
+ctrl+t toggles it): no drawing without colours is right on both.
+
+Without Unicode (`--ascii-qr`, or an output encoding that has no half blocks) each module is
+two spaces, reversed for ink (see totp_tui.qr.draw_ascii).
+
+Zoomed (`zoom()`), the widget is maximized on its screen and draws the largest code that
+fits, centred on paper that fills it; if it only fits without the footer's row, the footer
+gives way while the code is zoomed.
 """
 
 from __future__ import annotations
 
+import itertools
+from typing import TYPE_CHECKING
+
 from rich.style import Style
 from rich.text import Text
-from textual.widgets import Static
+from textual.widgets import Footer, Static
 
-from totp_tui.qr import QrDrawing, QrMatrix, drawing_size, fit
+from totp_tui.qr import ASCII_INK, QrDrawing, QrMatrix, drawing_size, fit, fit_zoomed
+from totp_tui.ui.terminal_caps import caps_of
+
+if TYPE_CHECKING:
+    from textual.app import RenderResult
+    from textual.geometry import Size
+    from textual.widget import Widget
 
 INK_ON_PAPER = Style(color="rgb(0,0,0)", bgcolor="rgb(255,255,255)")
+REVERSE = Style(reverse=True)
+NOT_REVERSED = Style(reverse=False)
+
+
+def pens(no_color: bool, dark_terminal: bool) -> tuple[Style, Style]:
+    """(paper, ink): the styles of a blank cell of paper and of a blank cell of ink.
+
+    Half blocks are written with the paper style: the block itself, in the foreground
+    colour, is the ink."""
+    if not no_color:
+        return INK_ON_PAPER, INK_ON_PAPER + REVERSE
+    if dark_terminal:
+        return REVERSE, NOT_REVERSED
+    return NOT_REVERSED, REVERSE
+
+
+def drawing_text(
+    drawing: QrDrawing, paper: Style, ink: Style, width: int = 0, height: int = 0
+) -> Text:
+    """The drawing as styled text, centred on paper of width x height cells when those are
+    larger than the drawing."""
+    left = max(0, (width - drawing.width) // 2)
+    top = max(0, (height - drawing.height) // 2)
+    full_width = max(width, drawing.width)
+    blank = " " * full_width
+    rows = [blank] * top
+    rows += [
+        " " * left + line + " " * (full_width - left - drawing.width) for line in drawing.lines
+    ]
+    rows += [blank] * max(0, height - len(rows))
+    text = Text(no_wrap=True, end="")
+    for index, row in enumerate(rows):
+        if index:
+            text.append("\n")
+        if not drawing.ascii:
+            text.append(row, paper)
+            continue
+        for char, run in itertools.groupby(row):
+            text.append(" " * len(list(run)), ink if char == ASCII_INK else paper)
+    return text
 
 
 class QrCode(Static):
@@ -25,33 +88,132 @@ class QrCode(Static):
     DEFAULT_CSS = """
     QrCode { width: auto; height: auto; }
     """
+    ALLOW_MAXIMIZE = True
 
     def __init__(self, matrix: QrMatrix, *, id: str | None = None) -> None:
         super().__init__("", id=id)
         self._matrix = matrix
         self.drawing: QrDrawing | None = None
+        self._zoomed_view: tuple[tuple[object, ...], Text] | None = None
+        # Textual moves focus off widgets a maximized one hides; it comes back on zoom out.
+        self._focus_before_zoom: Widget | None = None
 
     @property
     def matrix(self) -> QrMatrix:
         return self._matrix
 
+    @property
+    def ascii(self) -> bool:
+        """Drawn with spaces only (two cells per module), for terminals without Unicode."""
+        return caps_of(self.app).ascii_qr
+
+    @property
+    def zoomed(self) -> bool:
+        return self.is_mounted and self.screen.maximized is self
+
+    def on_mount(self) -> None:
+        # Under NO_COLOR the drawing depends on the theme (see the module's docstring).
+        self.watch(self.app, "theme", self._redraw, init=False)
+        self.watch(self.screen, "maximized", self._zoom_changed, init=False)
+
     def smallest_size(self) -> tuple[int, int]:
         """(columns, rows) the code needs with the minimum quiet zone."""
-        return drawing_size(self._matrix, 1)
+        return drawing_size(self._matrix, 1, ascii=self.ascii)
+
+    def fits_alone(self, columns: int, rows: int) -> bool:
+        """Whether the zoomed code would fit a screen of columns x rows."""
+        return fit_zoomed(self._matrix, columns, rows, ascii=self.ascii) is not None
 
     def fit_into(self, columns: int, rows: int) -> bool:
-        self.drawing = fit(self._matrix, columns, rows)
+        self.drawing = fit(self._matrix, columns, rows, ascii=self.ascii)
+        self._redraw()
+        return self.drawing is not None
+
+    # Zoom -----------------------------------------------------------------------------------
+
+    def zoom(self) -> None:
+        """Show the code alone, as large as the screen allows."""
+        self._focus_before_zoom = self.screen.focused
+        self.screen.maximize(self, container=False)
+
+    def unzoom(self) -> None:
+        if self.zoomed:
+            self.screen.minimize()
+
+    def _zoom_changed(self) -> None:
+        # Also when Textual itself minimizes (Escape): the normal view comes back as it was.
+        self._place_footer()
+        self._redraw()
+        if not self.zoomed:
+            focus, self._focus_before_zoom = self._focus_before_zoom, None
+            if focus is not None and focus.is_attached:
+                focus.focus()
+        self.screen.refresh_bindings()  # the footer's Zoom QR / Back
+
+    def _place_footer(self) -> None:
+        """Zoomed, the footer keeps its row only if the code fits without that row."""
+        width, height = self.screen.size
+        needs_the_row = not self.fits_alone(width, height - 1) and self.fits_alone(width, height)
+        for footer in self.screen.query(Footer):
+            footer.display = not (self.zoomed and needs_the_row)
+
+    def on_resize(self) -> None:
+        if self.zoomed:
+            self._place_footer()
+
+    # Drawing --------------------------------------------------------------------------------
+
+    def _pens(self) -> tuple[Style, Style]:
+        return pens(self.app.no_color, self.app.current_theme.dark)
+
+    def _redraw(self) -> None:
+        self._zoomed_view = None
+        if self.zoomed:
+            self.display = True
+            self.refresh(layout=True)
+            return
         if self.drawing is None:
             self.update("")
             self.display = False
-            return False
-        self.update(Text("\n".join(self.drawing.lines), style=INK_ON_PAPER, no_wrap=True))
+            return
+        paper, ink = self._pens()
+        self.update(drawing_text(self.drawing, paper, ink))
         self.display = True
-        return True
+
+    def render(self) -> RenderResult:
+        if not self.zoomed:
+            return super().render()
+        return self._render_zoomed(self.content_size)
+
+    def _render_zoomed(self, size: Size) -> Text:
+        key = (size, self.ascii, *self._pens())
+        if self._zoomed_view is not None and self._zoomed_view[0] == key:
+            return self._zoomed_view[1]
+        drawing = fit_zoomed(self._matrix, size.width, size.height, ascii=self.ascii)
+        if drawing is None:
+            text = Text(self._too_small_alone(), justify="center")
+        else:
+            paper, ink = self._pens()
+            text = drawing_text(drawing, paper, ink, size.width, size.height)
+        self._zoomed_view = (key, text)
+        return text
+
+    def _too_small_alone(self) -> str:
+        if self._matrix.size == 0:
+            return ""
+        columns, rows = self.smallest_size()
+        width, height = self.screen.size
+        return (
+            f"\nThe terminal is too small for the QR code even on its own: it needs "
+            f"{columns}x{rows} (this one is {width}x{height}).\nEnlarge it to scan, or press z "
+            "to go back and type the key."
+        )
 
     def wipe(self) -> None:
         """Forget the drawing and the matrix (the secret is in both) before the screen goes
         away: Textual may keep the screen alive after it is left."""
         self._matrix = QrMatrix(())
         self.drawing = None
+        self._zoomed_view = None
         self.update("")
+        self.refresh()
