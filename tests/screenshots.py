@@ -7,14 +7,22 @@ import asyncio
 import sys
 from pathlib import Path
 
+from tests.keyring_backends import MemoryKeyring
+from tests.totp_clock import code_now
 from tests.ui_driving import PUBLIC_TEST_SECRET, type_text, wait_for_screen, wait_until_idle
 from totp_tui.demo import DEMO_USERNAME, LocalCognito, use_secret_source
+from totp_tui.profiles import Profile, ProfileStore
 from totp_tui.settings import Settings
 from totp_tui.ui.app import TotpApp
+from totp_tui.ui.screens.code_required import CodeRequiredScreen
 from totp_tui.ui.screens.done import DoneScreen
 from totp_tui.ui.screens.enrol import EnrolScreen
 from totp_tui.ui.screens.new_password import NewPasswordScreen
+from totp_tui.ui.screens.offer import OfferScreen
+from totp_tui.ui.screens.profile_form import ProfileFormScreen
+from totp_tui.ui.screens.profiles import ProfilesScreen
 from totp_tui.ui.screens.sign_in import DemoNotice, SignInScreen
+from totp_tui.ui.screens.test_sign_in import TestSignInScreen
 
 # Example values only: a local throwaway user.
 EXAMPLE_PASSWORD = "Example-Temp-1"
@@ -23,7 +31,6 @@ SIZE = (80, 24)
 
 
 async def capture(out: Path, server: LocalCognito) -> list[Path]:
-    import pyotp
 
     pool = server.create_pool(name="screenshots")
     server.create_user(pool, DEMO_USERNAME, EXAMPLE_PASSWORD)
@@ -34,6 +41,7 @@ async def capture(out: Path, server: LocalCognito) -> list[Path]:
         issuer="totp-tui-demo",
         username=DEMO_USERNAME,
         endpoint_url=server.endpoint_url,
+        save=False,  # screenshots never consult the keyring of the machine making them
     )
     app = TotpApp(settings, demo=DemoNotice(DEMO_USERNAME, EXAMPLE_PASSWORD))
     saved: list[Path] = []
@@ -61,15 +69,60 @@ async def capture(out: Path, server: LocalCognito) -> list[Path]:
         await pilot.press("enter")
         await wait_until_idle(pilot)
         shot("enrol-wrong-code")
+        await pilot.press("z")
+        await pilot.pause()
+        shot("enrol-zoomed")
+        await pilot.press("z")
+        await pilot.pause()
         await pilot.resize_terminal(60, 20)
         await pilot.pause()
         shot("enrol-too-small")
         await pilot.resize_terminal(*SIZE)
         await pilot.pause()
-        await type_text(pilot, pyotp.TOTP(PUBLIC_TEST_SECRET).now())
+        await type_text(pilot, code_now(PUBLIC_TEST_SECRET))
         await pilot.press("enter")
         await wait_for_screen(pilot, DoneScreen)
+        await pilot.pause()
         shot("done")
+        await pilot.press("ctrl+r")
+        await wait_for_screen(pilot, TestSignInScreen)
+        shot("test-sign-in")
+
+    # The same user again: enrolled now, so Cognito asks for a code, and may replace the app.
+    again = TotpApp(settings)
+    async with again.run_test(size=SIZE) as pilot:
+        await wait_for_screen(pilot, SignInScreen)
+        await pilot.press("tab")
+        await type_text(pilot, EXAMPLE_NEW_PASSWORD)
+        await pilot.press("enter")
+        await wait_for_screen(pilot, CodeRequiredScreen)
+        app = again
+        shot("code-required")
+        await type_text(pilot, code_now(PUBLIC_TEST_SECRET))
+        await pilot.press("enter")
+        await wait_for_screen(pilot, OfferScreen)
+        shot("already-enrolled")
+
+    # Profiles, kept in an in-memory keyring here: the user's own keyring is never touched.
+    ring = MemoryKeyring()
+    store = ProfileStore(ring)
+    for name, pool_id in (("staff", "us-east-1_Staff1234"), ("contractors", "eu-west-2_Contr5678")):
+        store.save(
+            Profile(
+                name=name,
+                region=pool_id.split("_")[0],
+                user_pool_id=pool_id,
+                client_id="1example23456789",
+            )
+        )
+    app = TotpApp(None, store_factory=lambda: ProfileStore(ring))
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for_screen(pilot, ProfilesScreen)
+        await wait_until_idle(pilot)
+        shot("profiles")
+        await pilot.press("n")
+        await wait_for_screen(pilot, ProfileFormScreen)
+        shot("profile-form")
     return saved
 
 

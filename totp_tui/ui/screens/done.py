@@ -45,8 +45,8 @@ class DoneScreen(WizardScreen):
             yield Static(
                 "From the next sign-in on, Cognito asks for the 6-digit code your app "
                 "shows for this account.\n\n"
-                "Keep the app: without it you cannot sign in. If the phone is lost, an "
-                "administrator can reset your MFA."
+                "Keep the app: without it you cannot sign in. If the phone is lost, ask "
+                "the user pool's administrator for help."
             )
             if self._offer_save:
                 yield Label("Save these settings as a profile? Type a name, or leave it empty")
