@@ -13,7 +13,6 @@ stderr: never a traceback.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from collections.abc import Callable, Mapping, Sequence
@@ -22,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from totp_tui import admin, audit
 from totp_tui.cli import add_network_options, fail, requested
+from totp_tui.cli_output import print_record
 from totp_tui.settings import (
     Settings,
     SettingsError,
@@ -207,21 +207,8 @@ def _status(args: argparse.Namespace, action: _Action) -> int:
         return action.failed(error)
     action.write(audit.OK)
     shown = status.as_dict()
-    if args.output == "json":
-        print(json.dumps(shown, indent=2))
-    else:
-        width = max(map(len, shown)) + 2
-        for key, value in shown.items():
-            print(f"{key + ':':<{width}}{_text(value)}")
+    print_record(shown, args.output)
     return EXIT_OK
-
-
-def _text(value: object) -> str:
-    if value is None:
-        return "(none)"
-    if isinstance(value, list):
-        return ", ".join(map(str, value)) or "(none)"
-    return str(value).lower() if isinstance(value, bool) else str(value)
 
 
 def _reset_mfa(args: argparse.Namespace, action: _Action) -> int:

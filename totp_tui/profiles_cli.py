@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict
 
 from totp_tui.cli import add_network_options, add_pool_options, fail, requested
+from totp_tui.cli_output import print_record
 from totp_tui.profiles import (
     KeyringAccessError,
     Profile,
@@ -97,19 +98,8 @@ def _show(store: ProfileStore, args: argparse.Namespace) -> int:
     profile = store.load(args.name)
     shown: dict[str, object] = asdict(profile)
     shown["client_secret"] = "set" if store.has_client_secret(profile.name) else "unset"
-    if args.output == "json":
-        print(json.dumps(shown, indent=2))
-    else:
-        width = max(map(len, shown)) + 2
-        for key, value in shown.items():
-            print(f"{key + ':':<{width}}{_text(value)}")
+    print_record(shown, args.output)
     return EXIT_OK
-
-
-def _text(value: object) -> str:
-    if value is None:
-        return "(none)"
-    return str(value).lower() if isinstance(value, bool) else str(value)
 
 
 def _delete(store: ProfileStore, args: argparse.Namespace) -> int:

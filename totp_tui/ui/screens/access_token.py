@@ -10,6 +10,7 @@ from textual.widgets import Footer, Label, Static
 from totp_tui.ui.screens.base import WizardScreen
 from totp_tui.ui.widgets.inputs import PasswordInput
 from totp_tui.ui.widgets.status_line import StatusLine
+from totp_tui.ui.widgets.title_bar import TitleBar
 
 
 class AccessTokenScreen(WizardScreen):
@@ -19,7 +20,7 @@ class AccessTokenScreen(WizardScreen):
     ]
 
     def compose(self) -> ComposeResult:
-        yield Static("totp-tui · set up an authenticator app", classes="title-bar")
+        yield TitleBar()
         with Vertical(classes="card", id="token-card") as card:
             card.border_title = "Access token"
             yield Static(

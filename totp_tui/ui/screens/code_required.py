@@ -10,6 +10,7 @@ from textual.widgets import Footer, Label, Static
 from totp_tui.ui.screens.base import WizardScreen
 from totp_tui.ui.widgets.code_input import CodeInput
 from totp_tui.ui.widgets.status_line import StatusLine
+from totp_tui.ui.widgets.title_bar import TitleBar
 
 
 class CodeRequiredScreen(WizardScreen):
@@ -20,7 +21,7 @@ class CodeRequiredScreen(WizardScreen):
         self._account = account
 
     def compose(self) -> ComposeResult:
-        yield Static("totp-tui · set up an authenticator app", classes="title-bar")
+        yield TitleBar()
         with Vertical(classes="card", id="code-card") as card:
             card.border_title = "Sign-in code"
             yield Static(

@@ -12,6 +12,7 @@ from textual.widgets import Footer, Input, Label, Static
 
 from totp_tui.ui.screens.base import Wizard, WizardScreen
 from totp_tui.ui.widgets.status_line import StatusLine
+from totp_tui.ui.widgets.title_bar import TitleBar
 
 
 class DoneScreen(WizardScreen):
@@ -34,7 +35,7 @@ class DoneScreen(WizardScreen):
         self._note = note
 
     def compose(self) -> ComposeResult:
-        yield Static("totp-tui · set up an authenticator app", classes="title-bar")
+        yield TitleBar()
         with Vertical(classes="card -ok", id="done-card") as card:
             card.border_title = "Enrolled"
             yield Static(
@@ -95,7 +96,7 @@ class StopScreen(Screen[None]):
         self._message = message
 
     def compose(self) -> ComposeResult:
-        yield Static("totp-tui · set up an authenticator app", classes="title-bar")
+        yield TitleBar()
         with Vertical(classes="card -stop", id="stop-card") as card:
             card.border_title = self._title
             yield Static(self._message, markup=False)

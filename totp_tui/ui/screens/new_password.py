@@ -10,6 +10,7 @@ from textual.widgets import Footer, Input, Label, Static
 from totp_tui.ui.screens.base import WizardScreen
 from totp_tui.ui.widgets.inputs import PasswordInput
 from totp_tui.ui.widgets.status_line import StatusLine
+from totp_tui.ui.widgets.title_bar import TitleBar
 
 
 def attribute_label(name: str) -> str:
@@ -26,7 +27,7 @@ class NewPasswordScreen(WizardScreen):
         self._attributes = required_attributes
 
     def compose(self) -> ComposeResult:
-        yield Static("totp-tui · set up an authenticator app", classes="title-bar")
+        yield TitleBar()
         with Vertical(classes="card", id="new-password-card") as card:
             card.border_title = "New password"
             yield Static(

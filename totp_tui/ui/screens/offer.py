@@ -11,6 +11,7 @@ from textual.widgets import Footer, Static
 
 from totp_tui.ui.screens.base import WizardScreen
 from totp_tui.ui.widgets.status_line import StatusLine
+from totp_tui.ui.widgets.title_bar import TitleBar
 
 
 class OfferScreen(WizardScreen):
@@ -29,7 +30,7 @@ class OfferScreen(WizardScreen):
         self._accept_label = accept_label
 
     def compose(self) -> ComposeResult:
-        yield Static("totp-tui · set up an authenticator app", classes="title-bar")
+        yield TitleBar()
         with Vertical(classes="card", id="offer-card") as card:
             card.border_title = self._title
             yield Static(self._message, markup=False)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Vertical
-from textual.widgets import Footer, Input, Label, Select, Static
+from textual.widgets import Footer, Input, Label, Select
 
 from totp_tui.profiles import Profile, ProfileError
 from totp_tui.settings import (
@@ -28,6 +28,7 @@ from totp_tui.settings import (
 from totp_tui.ui.screens.base import WizardScreen
 from totp_tui.ui.widgets.inputs import PasswordInput
 from totp_tui.ui.widgets.status_line import StatusLine
+from totp_tui.ui.widgets.title_bar import TitleBar
 
 YES_NO = [("yes", True), ("no", False)]
 
@@ -53,7 +54,7 @@ class ProfileFormScreen(WizardScreen):
 
     def compose(self) -> ComposeResult:
         p = self._original
-        yield Static("totp-tui · set up an authenticator app", classes="title-bar")
+        yield TitleBar()
         with Vertical(classes="card", id="profile-form-card") as card:
             card.border_title = (
                 f"Edit profile {p.name}" if p else "New profile" if self._save else "Pool settings"

@@ -12,6 +12,7 @@ from totp_tui.profiles import Profile
 from totp_tui.ui.screens.base import WizardScreen
 from totp_tui.ui.screens.confirm import ConfirmScreen
 from totp_tui.ui.widgets.status_line import StatusLine
+from totp_tui.ui.widgets.title_bar import TitleBar
 
 
 def describe(profile: Profile) -> str:
@@ -33,7 +34,7 @@ class ProfilesScreen(WizardScreen):
         self.keyring_usable = True
 
     def compose(self) -> ComposeResult:
-        yield Static("totp-tui · set up an authenticator app", classes="title-bar")
+        yield TitleBar()
         with Vertical(classes="card", id="profiles-card") as card:
             card.border_title = "Profiles"
             yield Static(

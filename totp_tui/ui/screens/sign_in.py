@@ -12,6 +12,7 @@ from textual.widgets import Input, Label, Static
 from totp_tui.ui.screens.base import WizardScreen
 from totp_tui.ui.widgets.inputs import PasswordInput
 from totp_tui.ui.widgets.status_line import StatusLine
+from totp_tui.ui.widgets.title_bar import TitleBar
 
 
 @dataclass(frozen=True)
@@ -43,7 +44,7 @@ class SignInScreen(WizardScreen):
         self._demo = demo
 
     def compose(self) -> ComposeResult:
-        yield Static("totp-tui · set up an authenticator app", classes="title-bar")
+        yield TitleBar()
         with Vertical(classes="card", id="sign-in-card") as card:
             card.border_title = "Sign in"
             yield Static(self._pool_description, classes="pool", markup=False)

@@ -11,6 +11,7 @@ from totp_tui.ui.screens.base import WizardScreen
 from totp_tui.ui.widgets.code_input import CodeInput
 from totp_tui.ui.widgets.inputs import PasswordInput
 from totp_tui.ui.widgets.status_line import StatusLine
+from totp_tui.ui.widgets.title_bar import TitleBar
 
 
 class TestSignInScreen(WizardScreen):
@@ -24,7 +25,7 @@ class TestSignInScreen(WizardScreen):
         self._account = account
 
     def compose(self) -> ComposeResult:
-        yield Static("totp-tui · set up an authenticator app", classes="title-bar")
+        yield TitleBar()
         with Vertical(classes="card", id="test-card") as card:
             card.border_title = "Test sign-in"
             yield Static(

@@ -1,0 +1,23 @@
+"""How the command line prints one record: aligned `key: value` lines, or JSON."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+
+
+def print_record(shown: Mapping[str, object], output: str) -> None:
+    if output == "json":
+        print(json.dumps(dict(shown), indent=2))
+        return
+    width = max(map(len, shown)) + 2
+    for key, value in shown.items():
+        print(f"{key + ':':<{width}}{as_text(value)}")
+
+
+def as_text(value: object) -> str:
+    if value is None:
+        return "(none)"
+    if isinstance(value, list):
+        return ", ".join(map(str, value)) or "(none)"
+    return str(value).lower() if isinstance(value, bool) else str(value)
