@@ -83,6 +83,7 @@ class TotpApp(TerminalLook, ProfileSteps, SignedInSteps, KioskSteps):
         self._demo = demo
         self._client_factory = client_factory
         self._handle_signals = handle_signals
+        self._daemon_workers = False
         self._client: Any = None
         self._client_lock = threading.Lock()
         self._flow: EnrolmentFlow | None = None
@@ -102,9 +103,9 @@ class TotpApp(TerminalLook, ProfileSteps, SignedInSteps, KioskSteps):
             self.start_kiosk_timer()
         if self._handle_signals:  # the app owns the process
             self._install_signal_handlers()
-            from totp_tui.ui.daemon_executor import DaemonThreadExecutor
-
-            asyncio.get_running_loop().set_default_executor(DaemonThreadExecutor())
+        # After the first paint: nothing may delay the first screen (start-up is measured).
+        # Scheduled first: it installs the executor every later request runs on.
+        self.call_after_refresh(self._start_background_work)
         if self.settings is None:
             from totp_tui.ui.screens.profiles import ProfilesScreen
 
@@ -115,8 +116,6 @@ class TotpApp(TerminalLook, ProfileSteps, SignedInSteps, KioskSteps):
             self.push_screen(screen)
             if self._start is not None:
                 self.call_after_refresh(self._start_elsewhere, screen, self._start)
-        # After the first paint: nothing may delay the first screen (start-up is measured).
-        self.call_after_refresh(self._start_background_work)
 
     def _start_elsewhere(self, screen: WizardScreen, start: StartWith) -> None:
         self._start = None  # used once: restart() goes back to a plain sign-in
@@ -126,6 +125,13 @@ class TotpApp(TerminalLook, ProfileSteps, SignedInSteps, KioskSteps):
             self.continue_session(screen, start.username, start.session)
 
     def _start_background_work(self) -> None:
+        if self._handle_signals and not self._daemon_workers:
+            # After the first paint (concurrent.futures costs ~15 ms) and before any request:
+            # the sign-in needs a key press, which is handled after this.
+            from totp_tui.ui.daemon_executor import DaemonThreadExecutor
+
+            asyncio.get_running_loop().set_default_executor(DaemonThreadExecutor())
+            self._daemon_workers = True
         if self.settings is not None:
             # boto3 and pycognito take a few hundred ms to import: load them while the user
             # types.
