@@ -209,10 +209,7 @@ class TotpApp(TerminalLook, ProfileSteps, SignedInSteps, KioskSteps):
 
     def restart(self, message: str = "") -> None:
         """Back to an empty sign-in (username kept), dropping the flow and its Session."""
-        for held in (self._flow, self._enrolment):
-            if held is not None:
-                held.forget()
-        self._flow = self._enrolment = None
+        self._drop_flow()
         self._wipe_screen()
         self.switch_screen(self._sign_in_screen(self._account, message))
 
@@ -329,7 +326,7 @@ class TotpApp(TerminalLook, ProfileSteps, SignedInSteps, KioskSteps):
             if self.kiosk is not None:
                 pool = self._require_settings().user_pool_id
                 self.audit_enrolment(pool, self._account, replaced=self._token_mode)
-            self._flow = self._enrolment = None
+            self._drop_flow()
             self._replace(self._done_screen())
         elif isinstance(outcome, SignedInWithoutSetup):
             self._replace(
@@ -357,8 +354,15 @@ class TotpApp(TerminalLook, ProfileSteps, SignedInSteps, KioskSteps):
                 )
             )
         elif isinstance(outcome, ChallengeNotHandled):
-            self._flow = None
+            self._drop_flow()
             self._replace(StopScreen("Not handled here", outcome.message))
+
+    def _drop_flow(self) -> None:
+        """Forget the Session and access token now, not whenever the objects are collected."""
+        for held in (self._flow, self._enrolment):
+            if held is not None:
+                held.forget()
+        self._flow = self._enrolment = None
 
     @property
     def _token_mode(self) -> bool:
