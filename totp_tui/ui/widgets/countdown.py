@@ -18,7 +18,7 @@ def format_remaining(seconds: float) -> str:
 
 class SessionCountdown(Static):
     DEFAULT_CSS = """
-    SessionCountdown { height: 1; color: $text-muted; }
+    SessionCountdown { height: auto; color: $text-muted; }
     SessionCountdown.-warn { color: $text-warning; text-style: bold; }
     """
 
@@ -49,5 +49,6 @@ class SessionCountdown(Static):
             return
         warn = remaining <= WARN_SECONDS
         self.set_class(warn, "-warn")
-        text = f"Session ends in {format_remaining(remaining)}"
-        self.update(f"{text}: type the code now" if warn else text)
+        left = format_remaining(remaining)
+        # Short enough for the enrol screen's side column (about 35 cells) on one line.
+        self.update(f"Only {left} left: type the code now" if warn else f"Session ends in {left}")
