@@ -14,6 +14,7 @@ from totp_tui.demo import DEMO_USERNAME, LocalCognito, use_secret_source
 from totp_tui.profiles import Profile, ProfileStore
 from totp_tui.settings import Settings
 from totp_tui.ui.app import TotpApp
+from totp_tui.ui.screens.access_token import AccessTokenScreen
 from totp_tui.ui.screens.code_required import CodeRequiredScreen
 from totp_tui.ui.screens.done import DoneScreen
 from totp_tui.ui.screens.enrol import EnrolScreen
@@ -92,11 +93,16 @@ async def capture(out: Path, server: LocalCognito) -> list[Path]:
     again = TotpApp(settings)
     async with again.run_test(size=SIZE) as pilot:
         await wait_for_screen(pilot, SignInScreen)
+        app = again
+        await pilot.press("ctrl+o")
+        await wait_for_screen(pilot, AccessTokenScreen)
+        shot("access-token")
+        await pilot.press("escape")
+        await wait_for_screen(pilot, SignInScreen)
         await pilot.press("tab")
         await type_text(pilot, EXAMPLE_NEW_PASSWORD)
         await pilot.press("enter")
         await wait_for_screen(pilot, CodeRequiredScreen)
-        app = again
         shot("code-required")
         await type_text(pilot, code_now(PUBLIC_TEST_SECRET))
         await pilot.press("enter")

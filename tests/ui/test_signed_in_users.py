@@ -607,3 +607,19 @@ async def test_test_sign_in_that_meets_mfa_setup_says_the_app_is_not_in_use() ->
             # Enter again is another test sign-in, not a crash.
             assert app.is_running
         stub.assert_no_pending_responses()
+
+
+async def test_back_from_the_access_token_screen_keeps_the_given_username(
+    settings: Settings,
+) -> None:
+    from dataclasses import replace
+
+    app = TotpApp(replace(settings, username="jane.doe"))
+    async with app.run_test(size=SIZE) as pilot:
+        await arrive(pilot, SignInScreen)
+        await pilot.press("ctrl+o")
+        await arrive(pilot, AccessTokenScreen)
+        await pilot.press("escape")
+        screen = await arrive(pilot, SignInScreen)
+        assert field(screen, "username").value == "jane.doe"
+        assert focused_id(app) == "username"

@@ -211,7 +211,10 @@ class TotpApp(TerminalLook, ProfileSteps, SignedInSteps, KioskSteps):
         """Back to an empty sign-in (username kept), dropping the flow and its Session."""
         self._drop_flow()
         self._wipe_screen()
-        self.switch_screen(self._sign_in_screen(self._account, message))
+        # The name typed so far, else the one given on the command line or by the profile
+        # (empty in kiosk mode, where the settings never hold one).
+        username = self._account or (self.settings.username if self.settings else "")
+        self.switch_screen(self._sign_in_screen(username, message))
 
     # Running and answering ---------------------------------------------------------------
 
