@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from totp_tui import admin, audit
 from totp_tui.cli import add_network_options, fail, requested
-from totp_tui.cli_output import print_record
+from totp_tui.cli_output import confirm, print_record
 from totp_tui.settings import (
     Settings,
     SettingsError,
@@ -226,7 +226,7 @@ def _reset_mfa(args: argparse.Namespace, action: _Action) -> int:
                 f"not resetting authenticator MFA for {user!r} without asking, and stdin is not"
                 " a terminal to ask on; pass --yes to reset it"
             )
-        if not _confirm(f"Reset authenticator MFA for {user} in {pool}? [y/N] "):
+        if not confirm(f"Reset authenticator MFA for {user} in {pool}? [y/N] "):
             action.write(audit.REFUSED, reason="not confirmed: the operator said no")
             print(f"totp-tui: authenticator MFA for {user!r} was not reset", file=sys.stderr)
             return EXIT_OK
@@ -240,17 +240,6 @@ def _reset_mfa(args: argparse.Namespace, action: _Action) -> int:
         " and not preferred. `totp-tui admin status` shows the user's MFA settings now."
     )
     return EXIT_OK
-
-
-def _confirm(question: str) -> bool:
-    print(question, end="", file=sys.stderr, flush=True)
-    try:
-        answer = sys.stdin.readline()
-    except KeyboardInterrupt:
-        answer = ""
-    if not answer.endswith("\n"):  # end of input or ctrl+c: finish the prompt's line
-        print(file=sys.stderr)
-    return answer.strip().lower() in ("y", "yes")
 
 
 _COMMANDS: dict[str, Callable[[argparse.Namespace, _Action], int]] = {

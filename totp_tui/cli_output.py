@@ -1,8 +1,10 @@
-"""How the command line prints one record: aligned `key: value` lines, or JSON."""
+"""How the command line prints one record (aligned `key: value` lines, or JSON) and asks a
+yes/no question."""
 
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Mapping
 
 
@@ -21,3 +23,15 @@ def as_text(value: object) -> str:
     if isinstance(value, list):
         return ", ".join(map(str, value)) or "(none)"
     return str(value).lower() if isinstance(value, bool) else str(value)
+
+
+def confirm(question: str) -> bool:
+    """Ask on stderr (stdout may be piped); only "y" or "yes" is yes."""
+    print(question, end="", file=sys.stderr, flush=True)
+    try:
+        answer = sys.stdin.readline()
+    except KeyboardInterrupt:
+        answer = ""
+    if not answer.endswith("\n"):  # end of input or ctrl+c: finish the prompt's line
+        print(file=sys.stderr)
+    return answer.strip().lower() in ("y", "yes")

@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict
 
 from totp_tui.cli import add_network_options, add_pool_options, fail, requested
-from totp_tui.cli_output import print_record
+from totp_tui.cli_output import confirm, print_record
 from totp_tui.profiles import (
     KeyringAccessError,
     Profile,
@@ -112,23 +112,12 @@ def _delete(store: ProfileStore, args: argparse.Namespace) -> int:
             )
         if not store.exists(name):
             raise ProfileNotFoundError(f"there is no saved profile named {name!r}")
-        if not _confirm(f"Delete profile {name}? [y/N] "):
+        if not confirm(f"Delete profile {name}? [y/N] "):
             print(f"totp-tui: profile {name!r} was not deleted", file=sys.stderr)
             return EXIT_OK
     store.delete(name)
     print(f"Deleted profile {name!r}.")
     return EXIT_OK
-
-
-def _confirm(question: str) -> bool:
-    print(question, end="", file=sys.stderr, flush=True)
-    try:
-        answer = sys.stdin.readline()
-    except KeyboardInterrupt:
-        answer = ""
-    if not answer.endswith("\n"):  # end of input or ctrl+c: finish the prompt's line
-        print(file=sys.stderr)
-    return answer.strip().lower() in ("y", "yes")
 
 
 def _save(store: ProfileStore, args: argparse.Namespace) -> int:
