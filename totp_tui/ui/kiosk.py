@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from textual import events
 from textual.app import App
@@ -28,13 +29,14 @@ class KioskSteps(App[None]):
     kiosk: Kiosk | None = None
     _last_input = 0.0
 
-    # Provided by TotpApp ------------------------------------------------------------------
+    _account: str
+    _key_copied: bool = False
 
-    def restart(self, message: str = "") -> None:
-        raise NotImplementedError
+    if TYPE_CHECKING:  # provided by TotpApp; for the type checker only (shadows nothing)
 
-    def leave(self, return_code: int = 0) -> None:
-        raise NotImplementedError
+        def restart(self, message: str = "") -> None: ...
+
+        def leave(self, return_code: int = 0) -> None: ...
 
     # Activity ------------------------------------------------------------------------------
 
@@ -69,12 +71,10 @@ class KioskSteps(App[None]):
     def next_person(self, message: str = "") -> None:
         """Wipe everything of this person and show an empty sign-in for the next one."""
         self.clear_notifications()
-        if getattr(self, "_key_copied", False):
+        if self._key_copied:
             self.copy_to_clipboard("")  # OSC 52: replace the key in the local clipboard
-            self._key_copied = False
-        self._account = ""
+        self._account = ""  # so restart() shows an empty username
         self.restart(message)
-        self._account = ""
 
     def audit_enrolment(self, pool: str, username: str, replaced: bool) -> None:
         """One line in the audit log per kiosk enrolment (never a secret), off the UI thread."""
@@ -115,9 +115,6 @@ class KioskSteps(App[None]):
                 self.leave(return_code)
 
         self.push_screen(ConfirmScreen("Quit the helpdesk kiosk?"), answered)
-
-    _account: str
-    _key_copied: bool = False
 
     def copy_to_clipboard(self, text: str) -> None:
         # Remembered so that the next person's turn can overwrite a copied key.

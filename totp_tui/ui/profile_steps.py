@@ -37,10 +37,9 @@ class ProfileSteps(App[None]):
     _store: ProfileStore | None = None
     keyring_status: BackendStatus | None = None
 
-    # Overridden by TotpApp -----------------------------------------------------------------
+    if TYPE_CHECKING:  # provided by TotpApp; for the type checker only (shadows nothing)
 
-    def start_sign_in(self, settings: Settings, username: str = "") -> None:
-        raise NotImplementedError
+        def start_sign_in(self, settings: Settings, username: str = "") -> None: ...
 
     # Keyring -----------------------------------------------------------------------------
 

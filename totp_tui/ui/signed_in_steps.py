@@ -28,28 +28,24 @@ class SignedInSteps(App[None]):
     _enrolment: EnrolmentFlow | TokenEnrolment | None
     _account: str
 
-    # Provided by TotpApp ------------------------------------------------------------------
+    if TYPE_CHECKING:  # provided by TotpApp; declared for the type checker only, so that
+        # nothing here can shadow the real methods whatever the order of TotpApp's bases.
 
-    def _run(
-        self,
-        screen: WizardScreen,
-        busy_text: str,
-        call: Callable[[], Step],
-        answered: Callable[[Step], None] | None = None,
-    ) -> None:
-        raise NotImplementedError
+        def _run(
+            self,
+            screen: WizardScreen,
+            busy_text: str,
+            call: Callable[[], Step],
+            answered: Callable[[Step], None] | None = None,
+        ) -> None: ...
 
-    def _get_client(self) -> Any:
-        raise NotImplementedError
+        def _get_client(self) -> Any: ...
 
-    def _require_settings(self) -> Settings:
-        raise NotImplementedError
+        def _require_settings(self) -> Settings: ...
 
-    def _require_flow(self) -> EnrolmentFlow:
-        raise NotImplementedError
+        def _require_flow(self) -> EnrolmentFlow: ...
 
-    def _replace(self, screen: Any) -> None:
-        raise NotImplementedError
+        def _replace(self, screen: Any) -> None: ...
 
     # Enrolled users ------------------------------------------------------------------------
 
