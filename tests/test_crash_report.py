@@ -138,6 +138,28 @@ async def test_a_crash_in_the_app_reports_without_locals_and_exits_1(
     assert not leaked, "the report shows the password"
 
 
+async def test_a_crash_while_the_first_screen_is_built_still_reports(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The sign-in is Textual's first screen: a crash in its compose comes before its inputs
+    # exist, and wiping them must not hide the report behind a second error.
+    def compose_that_crashes(self: SignInScreen) -> object:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(SignInScreen, "compose", compose_that_crashes)
+    monkeypatch.setattr(TotpApp, "_warm_up", lambda self: None)
+    settings = Settings(region="us-east-1", user_pool_id="us-east-1_Crash1", client_id="c")
+    app = TotpApp(settings, client_factory=lambda _settings: None)
+    with pytest.raises(RuntimeError):
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+    assert app.return_code == 1
+    printed = capsys.readouterr().err
+    assert HEADLINE in printed
+    assert "in compose_that_crashes" in printed
+    assert "NoMatches" not in printed
+
+
 # --- a real process ---------------------------------------------------------------------------
 
 CRASHING_APP = """\

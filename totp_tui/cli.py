@@ -11,6 +11,7 @@ import sys
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
+from totp_tui import startup_gc
 from totp_tui.settings import (
     AUTH_FLOWS,
     RequestedSettings,
@@ -184,6 +185,17 @@ def _prepare_terminal() -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] not in (["profiles"], ["admin"]):
+        # The wizard's start-up: no garbage collection until its first paint (the app turns
+        # it back on then), which saves ~15 ms of a measured start (startup_gc.py).
+        startup_gc.pause()
+    try:
+        return _main(argv)
+    finally:
+        startup_gc.resume()  # on already, unless the wizard never painted (a usage error)
+
+
+def _main(argv: list[str]) -> int:
     if argv[:1] == ["demo"]:
         from totp_tui.demo_cli import run_demo
 
