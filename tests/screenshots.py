@@ -22,8 +22,9 @@ from totp_tui.ui.screens.new_password import NewPasswordScreen
 from totp_tui.ui.screens.offer import OfferScreen
 from totp_tui.ui.screens.profile_form import ProfileFormScreen
 from totp_tui.ui.screens.profiles import ProfilesScreen
-from totp_tui.ui.screens.sign_in import DemoNotice, SignInScreen
+from totp_tui.ui.screens.sign_in import SignInScreen
 from totp_tui.ui.screens.test_sign_in import TestSignInScreen
+from totp_tui.ui.start_options import DemoNotice
 
 # Example values only: a local throwaway user.
 EXAMPLE_PASSWORD = "Example-Temp-1"

@@ -10,7 +10,7 @@ import pytest
 
 from totp_tui.cli import main
 from totp_tui.settings import Settings
-from totp_tui.ui.signed_in_steps import StartWith
+from totp_tui.ui.start_options import StartWith
 
 POOL = ["--user-pool-id", "us-east-1_AbC123", "--client-id", "1example23456789"]
 TOKEN_VARIABLE = "TOTP_TUI_ACCESS_TOKEN"

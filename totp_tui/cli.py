@@ -22,9 +22,7 @@ from totp_tui.settings import (
 )
 
 if TYPE_CHECKING:
-    from totp_tui.ui.kiosk import Kiosk
-    from totp_tui.ui.screens.sign_in import DemoNotice
-    from totp_tui.ui.signed_in_steps import StartWith
+    from totp_tui.ui.start_options import DemoNotice, Kiosk, StartWith
 
 EXIT_USAGE = 2
 _log = logging.getLogger(__name__)
@@ -240,7 +238,7 @@ def _main(argv: list[str]) -> int:
     if args.kiosk:
         from dataclasses import replace
 
-        from totp_tui.ui.kiosk import Kiosk
+        from totp_tui.ui.start_options import Kiosk
 
         if not 0 < args.idle_minutes <= 24 * 60:
             return fail("--idle-minutes must be more than 0 and at most a day")
@@ -252,8 +250,6 @@ def _main(argv: list[str]) -> int:
 
 def start_with(args: argparse.Namespace, env: Mapping[str, str]) -> StartWith | None:
     """--access-token (or TOTP_TUI_ACCESS_TOKEN), or --session with --username."""
-    from totp_tui.ui.signed_in_steps import StartWith
-
     access_token = args.access_token or env.get("TOTP_TUI_ACCESS_TOKEN") or None
     if access_token and args.session:
         raise SettingsError("give either an access token or --session, not both")
@@ -261,6 +257,8 @@ def start_with(args: argparse.Namespace, env: Mapping[str, str]) -> StartWith | 
         raise SettingsError("--session needs --username: the name the challenge was for")
     if not (access_token or args.session):
         return None
+    from totp_tui.ui.start_options import StartWith
+
     return StartWith(username=args.username or "", access_token=access_token, session=args.session)
 
 

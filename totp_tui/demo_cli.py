@@ -39,7 +39,7 @@ def run_demo(argv: Sequence[str]) -> int:
         import moto  # noqa: F401
     except ImportError:
         return fail("the demo needs the demo extra: pip install 'totp-tui[demo]'")
-    from totp_tui.ui.screens.sign_in import DemoNotice
+    from totp_tui.ui.start_options import DemoNotice
 
     print("totp-tui: starting a local Cognito on 127.0.0.1…", file=sys.stderr)
     server = LocalCognito(args.port or None)

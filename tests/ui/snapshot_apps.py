@@ -22,7 +22,7 @@ from totp_tui.ui.app import TotpApp
 from totp_tui.ui.screens.done import DoneScreen, StopScreen
 from totp_tui.ui.screens.enrol import EnrolScreen
 from totp_tui.ui.screens.new_password import NewPasswordScreen
-from totp_tui.ui.screens.sign_in import DemoNotice
+from totp_tui.ui.start_options import DemoNotice
 
 ACCOUNT = "jane.doe"
 ISSUER = "AWSCognito"

@@ -16,12 +16,12 @@ from totp_tui.cli import main
 from totp_tui.settings import Settings
 from totp_tui.totp import group_secret
 from totp_tui.ui.app import TotpApp
-from totp_tui.ui.kiosk import Kiosk
 from totp_tui.ui.screens.confirm import ConfirmScreen
 from totp_tui.ui.screens.done import DoneScreen
 from totp_tui.ui.screens.enrol import EnrolScreen
 from totp_tui.ui.screens.new_password import NewPasswordScreen
 from totp_tui.ui.screens.sign_in import SignInScreen
+from totp_tui.ui.start_options import Kiosk
 from totp_tui.ui.widgets.secret_key import SecretKey
 
 

@@ -53,7 +53,7 @@ from totp_tui.ui.screens.sign_in import SignInScreen
 
 # Imported under another name: pytest would take a class named Test* for a test class.
 from totp_tui.ui.screens.test_sign_in import TestSignInScreen as TrialSignInScreen
-from totp_tui.ui.signed_in_steps import StartWith
+from totp_tui.ui.start_options import StartWith
 from totp_tui.ui.widgets.countdown import SessionCountdown
 from totp_tui.ui.widgets.status_line import StatusLine
 

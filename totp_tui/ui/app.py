@@ -18,24 +18,25 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from totp_tui import startup_gc
-from totp_tui.cognito.errors import CognitoError, Recovery
 from totp_tui.settings import RequestedSettings, Settings
 from totp_tui.ui.crash_report import crash_report
-from totp_tui.ui.kiosk import Kiosk, KioskSteps
+from totp_tui.ui.kiosk import KioskSteps
 from totp_tui.ui.profile_steps import ProfileSteps
 from totp_tui.ui.screens.base import WizardScreen
-from totp_tui.ui.screens.sign_in import DemoNotice, SignInScreen
-from totp_tui.ui.signed_in_steps import SignedInSteps, StartWith
+from totp_tui.ui.screens.sign_in import SignInScreen
+from totp_tui.ui.signed_in_steps import SignedInSteps
 from totp_tui.ui.step_answers import StepAnswers
 from totp_tui.ui.terminal_caps import TerminalLook
 
 # Only the sign-in screen is needed for the first paint. The engine (hmac, hashlib, email),
 # the other screens and the profile store load when first used: start-up is measured.
 if TYPE_CHECKING:
+    from totp_tui.cognito.errors import CognitoError
     from totp_tui.cognito.flow import EnrolmentFlow, Step, TotpSecretIssued
     from totp_tui.cognito.token_enrolment import TokenEnrolment
     from totp_tui.profiles import ProfileStore
     from totp_tui.qr import QrMatrix
+    from totp_tui.ui.start_options import DemoNotice, Kiosk, StartWith
 
 log = logging.getLogger("totp_tui")
 
@@ -253,6 +254,8 @@ class TotpApp(TerminalLook, ProfileSteps, SignedInSteps, KioskSteps, StepAnswers
         del call
 
         def work() -> None:
+            from totp_tui.cognito.errors import CognitoError, Recovery
+
             outcome: Step | CognitoError | tuple[TotpSecretIssued, QrMatrix]
             try:
                 step = pending.pop()()

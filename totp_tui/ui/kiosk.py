@@ -9,18 +9,15 @@ Nothing is saved (no usernames, no profile changes), and quitting asks first.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from textual import events
 from textual.app import App
 
+if TYPE_CHECKING:
+    from totp_tui.ui.start_options import Kiosk
+
 IDLE_CHECK_SECONDS = 5.0
-
-
-@dataclass(frozen=True)
-class Kiosk:
-    idle_seconds: float = 120.0
 
 
 class KioskSteps(App[None]):

@@ -5,12 +5,10 @@ from elsewhere, and the test sign-in after enrolment."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from textual.app import App
 
-from totp_tui.cognito.errors import CognitoError
 from totp_tui.settings import Settings
 from totp_tui.ui.screens.base import WizardScreen
 
@@ -108,6 +106,7 @@ class SignedInSteps(App[None]):
 
     def test_sign_in(self, screen: WizardScreen, username: str, password: str, code: str) -> None:
         """A fresh sign-in that must meet SOFTWARE_TOKEN_MFA, answered with the new app's code."""
+        from totp_tui.cognito.errors import CognitoError
         from totp_tui.cognito.steps import AlreadyEnrolled, CodeRequired, SignedInWithoutSetup
         from totp_tui.ui.screens.test_sign_in import TestSignInScreen
 
@@ -143,14 +142,3 @@ class SignedInSteps(App[None]):
                 )
 
         self._run(screen, "Signing in again…", call, answered)
-
-
-@dataclass(frozen=True)
-class StartWith:
-    """A way in that skips the sign-in form: an access token (--access-token or
-    TOTP_TUI_ACCESS_TOKEN), or an MFA_SETUP Session obtained elsewhere (--session with
-    --username)."""
-
-    username: str = ""
-    access_token: str | None = field(default=None, repr=False)
-    session: str | None = field(default=None, repr=False)

@@ -11,19 +11,19 @@ from typing import TYPE_CHECKING
 
 from textual.app import App
 
-from totp_tui.cognito.errors import CognitoError, Recovery
 from totp_tui.ui.screens.base import WizardScreen
 
 if TYPE_CHECKING:
     from textual.screen import Screen
 
+    from totp_tui.cognito.errors import CognitoError
     from totp_tui.cognito.flow import EnrolmentFlow, Step, TotpSecretIssued
     from totp_tui.cognito.token_enrolment import TokenEnrolment
     from totp_tui.profiles import BackendStatus
     from totp_tui.qr import QrMatrix
     from totp_tui.settings import Settings
-    from totp_tui.ui.kiosk import Kiosk
     from totp_tui.ui.screens.done import DoneScreen
+    from totp_tui.ui.start_options import Kiosk
 
 log = logging.getLogger("totp_tui")
 
@@ -61,6 +61,7 @@ class StepAnswers(App[None]):
         outcome: Step | CognitoError | tuple[TotpSecretIssued, QrMatrix],
         answered: Callable[[Step], None] | None = None,
     ) -> None:
+        from totp_tui.cognito.errors import CognitoError, Recovery
         from totp_tui.cognito.flow import (
             AlreadyEnrolled,
             ChallengeNotHandled,

@@ -10,6 +10,16 @@ from textual.widgets import Footer, Static
 
 
 class ConfirmScreen(ModalScreen[bool]):
+    CSS = """
+    ConfirmScreen {
+        align: center top;
+    }
+    .card.dialog {
+        width: 60;
+        margin: 4 0 0 0;
+    }
+    """
+
     BINDINGS = [
         Binding("y", "answer(True)", "Yes", show=True),
         Binding("n,escape", "answer(False)", "No", show=True),

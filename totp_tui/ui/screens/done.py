@@ -22,6 +22,11 @@ class DoneScreen(WizardScreen):
     `note`: one line about profiles (saved, or why they cannot be saved here).
     """
 
+    CSS = """
+    .card.-ok { border: round $success; }
+    #done-card StatusLine { margin-top: 1; }
+    """
+
     BINDINGS = [
         Binding("enter", "finish", "Finish", show=True, priority=True),
         Binding("ctrl+r", "test_sign_in", "Test sign-in", show=True, priority=True),
@@ -84,6 +89,10 @@ class DoneScreen(WizardScreen):
 
 class StopScreen(Screen[None]):
     """Nothing more this wizard can do for this account; the message says why."""
+
+    CSS = """
+    .card.-stop { border: round $warning; }
+    """
 
     BINDINGS = [
         Binding("enter", "restart", "Sign in again", show=True),

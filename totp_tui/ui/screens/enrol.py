@@ -34,6 +34,38 @@ FOOTER_ROWS = 1
 
 
 class EnrolScreen(WizardScreen):
+    # Loaded when the screen is first shown (Textual adds a screen's CSS then), not at the
+    # app's start; scoped to this screen.
+    CSS = """
+    #enrol {
+        height: 1fr;
+    }
+    #qr {
+        margin: 0 1 0 0;
+    }
+    /* Zoomed (z): the code alone, on paper that fills the screen (the widget draws it). */
+    #qr.-maximized {
+        width: 1fr;
+        height: 1fr;
+        margin: 0;
+    }
+    #enrol-side {
+        width: 1fr;
+        height: 1fr;
+        padding: 0 1 0 0;
+        scrollbar-size-vertical: 1;
+    }
+    #countdown, #clock-skew, #enrol-side > #secret, #account, #too-small {
+        margin-bottom: 1;
+    }
+    #enrol-side Label {
+        color: $text-muted;
+    }
+    #too-small, #clock-skew {
+        color: $text-warning;
+    }
+    """
+
     BINDINGS = [
         Binding("enter", "submit", "Verify", show=True, priority=True),
         # priority: the focused code field would otherwise swallow the key.

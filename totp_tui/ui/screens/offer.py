@@ -15,6 +15,10 @@ from totp_tui.ui.widgets.title_bar import TitleBar
 
 
 class OfferScreen(WizardScreen):
+    CSS = """
+    #offer-card .explain { margin-top: 1; }
+    """
+
     BINDINGS = [
         Binding("enter", "accept", "Continue", show=True, priority=True),
         Binding("q,escape", "app.finish", "Done", show=True),

@@ -42,6 +42,23 @@ class ProfileDraft:
 
 
 class ProfileFormScreen(WizardScreen):
+    # The form: one line per field, the label beside it, so it fits 80x24.
+    CSS = """
+    #profile-form {
+        grid-size: 2;
+        grid-columns: 15 1fr;
+        grid-rows: 1;
+        grid-gutter: 0 1;
+        height: auto;
+    }
+    #profile-form Label {
+        margin: 0;
+    }
+    #profile-form Input, #profile-form Select {
+        width: 1fr;
+    }
+    """
+
     BINDINGS = [
         Binding("ctrl+s", "submit", "Save", show=True, priority=True),
         Binding("escape", "cancel", "Back", show=True),

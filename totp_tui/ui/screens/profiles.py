@@ -21,6 +21,13 @@ def describe(profile: Profile) -> str:
 
 
 class ProfilesScreen(WizardScreen):
+    CSS = """
+    #profile-list {
+        height: auto;
+        max-height: 12;
+    }
+    """
+
     BINDINGS = [
         Binding("enter", "use", "Use", show=True, priority=True),
         Binding("n", "new", "New", show=True),

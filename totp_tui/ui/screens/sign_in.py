@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -14,13 +14,8 @@ from totp_tui.ui.widgets.inputs import PasswordInput
 from totp_tui.ui.widgets.status_line import StatusLine
 from totp_tui.ui.widgets.title_bar import TitleBar
 
-
-@dataclass(frozen=True)
-class DemoNotice:
-    """What `totp-tui demo` shows so a person can sign in to the local Cognito."""
-
-    username: str
-    temporary_password: str = field(repr=False)
+if TYPE_CHECKING:
+    from totp_tui.ui.start_options import DemoNotice
 
 
 class SignInScreen(WizardScreen):
