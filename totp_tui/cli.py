@@ -288,6 +288,10 @@ def run_wizard(
         _log.debug("settings from: %s", settings.sources.log_line())
     caps = detect_caps(sys.__stdout__, ascii_qr)  # before the stream is made UTF-8
     _prepare_terminal()
+    # Textual renders in this thread and writes each frame to the terminal from another.
+    # At Python's default switch interval (5 ms), the writer waited ~11 ms for the GIL to
+    # send the first frame while this thread went on with the next; at 1 ms, ~2 ms.
+    sys.setswitchinterval(0.001)
     app = TotpApp(
         settings,
         demo=demo,
