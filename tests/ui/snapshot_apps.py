@@ -95,7 +95,7 @@ def nothing_to_set_up_screen() -> StopScreen:
 
 async def steady_cursor(pilot: Pilot[Any]) -> None:
     """Stop the text cursor blinking, so every snapshot shows it in the same state; and wait
-    for the footer, which the sign-in screen mounts a frame after its first paint."""
+    for the footer, which the sign-in screen mounts right after its first paint."""
     await pilot.pause()
     for _ in range(50):
         if len(pilot.app.screen.query(Footer)):

@@ -44,6 +44,22 @@ async def test_username_has_focus_tab_moves_to_password_and_enter_signs_in(
     assert calls.count("InitiateAuth") == 1
 
 
+async def test_the_sign_in_is_the_first_screen_and_moving_on_leaves_nothing_under(
+    local_cognito: LocalCognito, pool: DemoPool, user: PoolUser
+) -> None:
+    # Start-up is measured: the form is Textual's first screen, drawn in the app's first
+    # frame, not pushed over an empty one. The next step replaces it: nothing of the
+    # person's sign-in stays under the next screen.
+    settings = settings_for(local_cognito, pool, username=user.username)
+    async with TotpApp(settings).run_test(size=SIZE) as pilot:
+        assert [type(screen) for screen in pilot.app.screen_stack] == [SignInScreen]
+        await pilot.press("tab")
+        await paste(pilot, user.password)
+        await pilot.press("enter")
+        await arrive(pilot, NewPasswordScreen)
+        assert [type(screen) for screen in pilot.app.screen_stack] == [NewPasswordScreen]
+
+
 async def test_prefilled_username_still_has_focus(
     local_cognito: LocalCognito, pool: DemoPool, user: PoolUser
 ) -> None:
