@@ -141,6 +141,18 @@ def answer(
     return request
 
 
+def new_password_answer(
+    username: str, session_id: str, hash_for: str | None = None
+) -> dict[str, Any]:
+    """The NEW_PASSWORD_REQUIRED answer with NEW_PASSWORD and no required attributes."""
+    return answer(
+        "NEW_PASSWORD_REQUIRED",
+        {"USERNAME": username, "NEW_PASSWORD": NEW_PASSWORD},
+        session_id,
+        hash_for=hash_for,
+    )
+
+
 def challenge(name: str, session_id: str, **parameters: str) -> dict[str, Any]:
     return {"ChallengeName": name, "Session": session_id, "ChallengeParameters": parameters}
 
@@ -329,11 +341,7 @@ class TestVerify:
         )
         stubbed.expect_error(
             "respond_to_auth_challenge",
-            answer(
-                "NEW_PASSWORD_REQUIRED",
-                {"USERNAME": SIGN_IN_NAME, "NEW_PASSWORD": NEW_PASSWORD},
-                session(1),
-            ),
+            new_password_answer(SIGN_IN_NAME, session(1)),
             "NotAuthorizedException",
             "Invalid session for the user, session is expired.",
         )
@@ -364,11 +372,7 @@ class TestVerify:
         )
         stubbed.expect(
             "respond_to_auth_challenge",
-            answer(
-                "NEW_PASSWORD_REQUIRED",
-                {"USERNAME": SIGN_IN_NAME, "NEW_PASSWORD": NEW_PASSWORD},
-                session(1),
-            ),
+            new_password_answer(SIGN_IN_NAME, session(1)),
             challenge("MFA_SETUP", session(2), **MFA_SETUP_TOTP),
         )
         stubbed.expect_error(
@@ -413,12 +417,7 @@ class TestPasswordFlowNamesAndHashes:
         )
         harness.expect(
             "respond_to_auth_challenge",
-            answer(
-                "NEW_PASSWORD_REQUIRED",
-                {"USERNAME": INTERNAL_NAME, "NEW_PASSWORD": NEW_PASSWORD},
-                session(1),
-                hash_for=INTERNAL_NAME,
-            ),
+            new_password_answer(INTERNAL_NAME, session(1), hash_for=INTERNAL_NAME),
             challenge("MFA_SETUP", session(2), **MFA_SETUP_TOTP),
         )
         expect_enrolment(harness, 2, INTERNAL_NAME, with_hash=True)
@@ -436,12 +435,7 @@ class TestPasswordFlowNamesAndHashes:
         )
         harness.expect(
             "respond_to_auth_challenge",
-            answer(
-                "NEW_PASSWORD_REQUIRED",
-                {"USERNAME": INTERNAL_NAME, "NEW_PASSWORD": NEW_PASSWORD},
-                session(1),
-                hash_for=INTERNAL_NAME,
-            ),
+            new_password_answer(INTERNAL_NAME, session(1), hash_for=INTERNAL_NAME),
             challenge("MFA_SETUP", session(2), USERNAME=INTERNAL_NAME, **MFA_SETUP_TOTP),
         )
         expect_enrolment(harness, 2, INTERNAL_NAME, with_hash=True)
@@ -458,11 +452,7 @@ class TestPasswordFlowNamesAndHashes:
         )
         stubbed.expect(
             "respond_to_auth_challenge",
-            answer(
-                "NEW_PASSWORD_REQUIRED",
-                {"USERNAME": SIGN_IN_NAME, "NEW_PASSWORD": NEW_PASSWORD},
-                session(1),
-            ),
+            new_password_answer(SIGN_IN_NAME, session(1)),
             challenge("MFA_SETUP", session(2), **MFA_SETUP_TOTP),
         )
         expect_enrolment(stubbed, 2, SIGN_IN_NAME, with_hash=False)
@@ -721,12 +711,7 @@ class TestSrp:
         )
         harness.expect(
             "respond_to_auth_challenge",
-            answer(
-                "NEW_PASSWORD_REQUIRED",
-                {"USERNAME": INTERNAL_NAME, "NEW_PASSWORD": NEW_PASSWORD},
-                session(2),
-                hash_for=INTERNAL_NAME,
-            ),
+            new_password_answer(INTERNAL_NAME, session(2), hash_for=INTERNAL_NAME),
             challenge("MFA_SETUP", session(3), **MFA_SETUP_TOTP),
         )
         expect_enrolment(harness, 3, INTERNAL_NAME, with_hash=True)
