@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 import pytest
 
+from tests.fault_proxy import FaultProxy
 from totp_tui.demo import DemoPool, LocalCognito, temporary_password
 from totp_tui.settings import Settings
 
@@ -66,6 +67,32 @@ def settings_for(local_cognito: LocalCognito, pool: DemoPool, **overrides: objec
     }
     values.update(overrides)
     return Settings(**values)  # type: ignore[arg-type]
+
+
+# Connect and read timeouts for requests through a fault proxy or to a dead port: they fail
+# in seconds, not in the defaults' 10 and 30.
+QUICK_TIMEOUT = 1.0
+
+
+def quick_settings(
+    local_cognito: LocalCognito, pool: DemoPool, endpoint_url: str, **overrides: object
+) -> Settings:
+    """Settings for the pool reached at `endpoint_url`, with QUICK_TIMEOUT timeouts."""
+    return settings_for(
+        local_cognito,
+        pool,
+        endpoint_url=endpoint_url,
+        connect_timeout=QUICK_TIMEOUT,
+        read_timeout=QUICK_TIMEOUT,
+        **overrides,
+    )
+
+
+@pytest.fixture
+def proxy(local_cognito: LocalCognito) -> Iterator[FaultProxy]:
+    """A fault proxy (tests/fault_proxy.py) in front of the local Cognito."""
+    with FaultProxy(local_cognito.endpoint_url) as running:
+        yield running
 
 
 @pytest.fixture

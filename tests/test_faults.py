@@ -15,14 +15,14 @@ from __future__ import annotations
 
 import itertools
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 from botocore.retries import standard
 
-from tests.conftest import PoolUser, settings_for
+from tests.conftest import QUICK_TIMEOUT, PoolUser, quick_settings
 from tests.fault_proxy import (
     GATEWAY_PAGE,
     FaultProxy,
@@ -41,7 +41,6 @@ from totp_tui.cognito.flow import Enrolled, EnrolmentFlow, NewPasswordRequired, 
 from totp_tui.demo import DemoPool, LocalCognito
 from totp_tui.settings import Settings
 
-TIMEOUT = 1.0  # connect and read
 # botocore's standard mode with the app's total_max_attempts=3: three attempts in all.
 ATTEMPTS = 3
 # Backoff between those attempts: at most 0.05 * (1 + 2 + 4) s for transient errors, and at
@@ -61,24 +60,6 @@ THROTTLING = "Cognito is throttling requests."
 def pool(local_cognito: LocalCognito) -> DemoPool:
     """One pool for the module (creating one costs a quarter second); a new user per test."""
     return local_cognito.create_pool()
-
-
-@pytest.fixture
-def proxy(local_cognito: LocalCognito) -> Iterator[FaultProxy]:
-    with FaultProxy(local_cognito.endpoint_url) as running:
-        yield running
-
-
-def quick(local_cognito: LocalCognito, pool: DemoPool, endpoint_url: str, **more: Any) -> Settings:
-    """Settings for the pool at `endpoint_url` with 1-second timeouts."""
-    return settings_for(
-        local_cognito,
-        pool,
-        endpoint_url=endpoint_url,
-        connect_timeout=TIMEOUT,
-        read_timeout=TIMEOUT,
-        **more,
-    )
 
 
 def new_flow(settings: Settings) -> EnrolmentFlow:
@@ -128,7 +109,7 @@ class TestUnreachable:
         self, local_cognito: LocalCognito, pool: DemoPool, user: PoolUser
     ) -> None:
         port = closed_port()
-        flow = new_flow(quick(local_cognito, pool, f"http://127.0.0.1:{port}"))
+        flow = new_flow(quick_settings(local_cognito, pool, f"http://127.0.0.1:{port}"))
         error, took = fails(lambda: flow.sign_in(user.username, user.password))
         assert_clear(
             error,
@@ -150,7 +131,7 @@ class TestUnreachable:
         first = FaultProxy(local_cognito.endpoint_url).start()
         try:
             port = first.port
-            flow = new_flow(quick(local_cognito, pool, first.url))
+            flow = new_flow(quick_settings(local_cognito, pool, first.url))
             key = reach_key(flow, user)
         finally:
             first.stop()
@@ -167,7 +148,7 @@ def test_host_name_that_does_not_resolve(
 ) -> None:
     # The lookup fails in-process, as DNS would: no resolver is asked (it is off loopback).
     with host_that_does_not_resolve() as host:
-        flow = new_flow(quick(local_cognito, pool, f"http://{host}"))
+        flow = new_flow(quick_settings(local_cognito, pool, f"http://{host}"))
         error, took = fails(lambda: flow.sign_in(user.username, user.password))
     assert_clear(
         error,
@@ -178,7 +159,7 @@ def test_host_name_that_does_not_resolve(
         "--endpoint-url",
         user=user,
     )
-    assert took < ATTEMPTS * TIMEOUT + TRANSIENT_BACKOFF + SLACK
+    assert took < ATTEMPTS * QUICK_TIMEOUT + TRANSIENT_BACKOFF + SLACK
 
 
 # --- TLS -----------------------------------------------------------------------------------
@@ -198,7 +179,7 @@ class TestTls:
         certificate: tuple[Path, Path],
     ) -> None:
         with FaultProxy(local_cognito.endpoint_url, tls=certificate) as tls_proxy:
-            flow = new_flow(quick(local_cognito, pool, tls_proxy.url))
+            flow = new_flow(quick_settings(local_cognito, pool, tls_proxy.url))
             error, _ = fails(lambda: flow.sign_in(user.username, user.password))
         # Read once the proxy has stopped (its threads joined): every handshake is counted.
         assert tls_proxy.refused_handshakes == ATTEMPTS  # retried, as a connection error
@@ -227,7 +208,7 @@ class TestTls:
         cert, _ = certificate
         chosen = {"ca_bundle": str(cert)} if option == "--ca-bundle" else {"verify_ssl": False}
         with FaultProxy(local_cognito.endpoint_url, tls=certificate) as tls_proxy:
-            flow = new_flow(quick(local_cognito, pool, tls_proxy.url, **chosen))
+            flow = new_flow(quick_settings(local_cognito, pool, tls_proxy.url, **chosen))
             key = reach_key(flow, user)
             assert isinstance(flow.verify_code(code_now(key.secret)), Enrolled)
             assert tls_proxy.refused_handshakes == 0
@@ -240,9 +221,9 @@ class TestTls:
 def test_no_answer_in_time_names_the_timeout_and_keeps_the_session(
     local_cognito: LocalCognito, pool: DemoPool, user: PoolUser, proxy: FaultProxy
 ) -> None:
-    flow = new_flow(quick(local_cognito, pool, proxy.url))
+    flow = new_flow(quick_settings(local_cognito, pool, proxy.url))
     key = reach_key(flow, user)
-    proxy.script("VerifySoftwareToken", Stall(seconds=10 * TIMEOUT))
+    proxy.script("VerifySoftwareToken", Stall(seconds=10 * QUICK_TIMEOUT))
     code = code_now(key.secret)  # made first: it may wait out a window's end
     error, took = fails(lambda: flow.verify_code(code))
     assert_clear(
@@ -251,7 +232,7 @@ def test_no_answer_in_time_names_the_timeout_and_keeps_the_session(
     assert "--read-timeout" in error.message
     assert proxy.count("VerifySoftwareToken") == ATTEMPTS
     # Each attempt waited the whole read timeout, and no longer; the retries are bounded.
-    assert ATTEMPTS * TIMEOUT <= took < ATTEMPTS * TIMEOUT + TRANSIENT_BACKOFF + SLACK
+    assert ATTEMPTS * QUICK_TIMEOUT <= took < ATTEMPTS * QUICK_TIMEOUT + TRANSIENT_BACKOFF + SLACK
     proxy.forward("VerifySoftwareToken")
     assert isinstance(flow.verify_code(code_now(key.secret)), Enrolled)
 
@@ -259,7 +240,7 @@ def test_no_answer_in_time_names_the_timeout_and_keeps_the_session(
 def test_connection_closed_without_an_answer(
     local_cognito: LocalCognito, pool: DemoPool, user: PoolUser, proxy: FaultProxy
 ) -> None:
-    flow = new_flow(quick(local_cognito, pool, proxy.url))
+    flow = new_flow(quick_settings(local_cognito, pool, proxy.url))
     key = reach_key(flow, user)
     proxy.script("VerifySoftwareToken", HangUp())
     code = code_now(key.secret)  # made first: it may wait out a window's end
@@ -292,7 +273,7 @@ def test_captive_portal_page_with_200_is_not_cognito(
     proxy: FaultProxy,
     operation: str,
 ) -> None:
-    flow = new_flow(quick(local_cognito, pool, proxy.url))
+    flow = new_flow(quick_settings(local_cognito, pool, proxy.url))
     proxy.script(operation, WebPage(200), times=1)
     if operation == "VerifySoftwareToken":
         key = reach_key(flow, user)
@@ -319,7 +300,7 @@ def test_server_error_page_is_retried_then_explained(
     proxy: FaultProxy,
     status: int,
 ) -> None:
-    flow = new_flow(quick(local_cognito, pool, proxy.url))
+    flow = new_flow(quick_settings(local_cognito, pool, proxy.url))
     key = reach_key(flow, user)
     proxy.script("VerifySoftwareToken", WebPage(status, GATEWAY_PAGE))
     code = code_now(key.secret)  # made first: it may wait out a window's end
@@ -335,7 +316,7 @@ def test_a_passing_server_error_is_never_seen(
     local_cognito: LocalCognito, pool: DemoPool, user: PoolUser, proxy: FaultProxy
 ) -> None:
     proxy.script("InitiateAuth", WebPage(503, GATEWAY_PAGE), times=2)
-    flow = new_flow(quick(local_cognito, pool, proxy.url))
+    flow = new_flow(quick_settings(local_cognito, pool, proxy.url))
     assert isinstance(flow.sign_in(user.username, user.password), NewPasswordRequired)
     assert proxy.count("InitiateAuth") == 3
 
@@ -365,7 +346,7 @@ def test_throttling_twice_is_retried_with_backoff_and_never_seen(
     proxy: FaultProxy,
     backoffs: list[float],
 ) -> None:
-    flow = new_flow(quick(local_cognito, pool, proxy.url))
+    flow = new_flow(quick_settings(local_cognito, pool, proxy.url))
     key = reach_key(flow, user)
     proxy.script("VerifySoftwareToken", ServiceError("TooManyRequestsException"), times=2)
     assert isinstance(flow.verify_code(code_now(key.secret)), Enrolled)
@@ -382,7 +363,7 @@ def test_throttling_that_does_not_stop_says_so(
     local_cognito: LocalCognito, pool: DemoPool, user: PoolUser, proxy: FaultProxy
 ) -> None:
     proxy.script("InitiateAuth", ServiceError("TooManyRequestsException", "Rate exceeded"))
-    flow = new_flow(quick(local_cognito, pool, proxy.url))
+    flow = new_flow(quick_settings(local_cognito, pool, proxy.url))
     error, took = fails(lambda: flow.sign_in(user.username, user.password))
     assert_clear(
         error, "TooManyRequestsException", Recovery.RETRY_LATER, THROTTLING, "Wait", user=user

@@ -11,15 +11,13 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
 from textual.app import App
 from textual.pilot import Pilot
 
-from tests.conftest import PoolUser, settings_for
+from tests.conftest import QUICK_TIMEOUT, PoolUser, quick_settings
 from tests.fault_proxy import (
     GATEWAY_PAGE,
     FaultProxy,
@@ -50,7 +48,6 @@ from tests.ui.wizard_steps import (
 )
 from tests.ui_driving import wait_until_idle
 from totp_tui.demo import DemoPool, LocalCognito
-from totp_tui.settings import Settings
 from totp_tui.ui.app import TotpApp
 from totp_tui.ui.screens.base import WizardScreen
 from totp_tui.ui.screens.done import DoneScreen
@@ -60,7 +57,6 @@ from totp_tui.ui.screens.sign_in import SignInScreen
 from totp_tui.ui.widgets.secret_key import SecretKey
 from totp_tui.ui.widgets.status_line import StatusLine
 
-TIMEOUT = 1.0  # connect and read
 ATTEMPTS = 3  # botocore's standard mode with total_max_attempts=3
 
 UNREACHABLE = (
@@ -83,31 +79,6 @@ THROTTLING = "Cognito is throttling requests. Wait a few seconds and try again."
 
 
 # --- Fixtures and helpers ------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def pool(local_cognito: LocalCognito) -> DemoPool:
-    """One pool for the module (creating one costs a quarter second); a new user per test."""
-    return local_cognito.create_pool()
-
-
-@pytest.fixture
-def proxy(local_cognito: LocalCognito) -> Iterator[FaultProxy]:
-    with FaultProxy(local_cognito.endpoint_url) as running:
-        yield running
-
-
-def quick(
-    local_cognito: LocalCognito, pool: DemoPool, endpoint_url: str, **more: object
-) -> Settings:
-    return settings_for(
-        local_cognito,
-        pool,
-        endpoint_url=endpoint_url,
-        connect_timeout=TIMEOUT,
-        read_timeout=TIMEOUT,
-        **more,
-    )
 
 
 def assert_no_traceback(app: App[Any]) -> None:
@@ -156,7 +127,7 @@ async def test_unreachable_endpoint_keeps_the_username_and_enter_tries_again(
     local_cognito: LocalCognito, pool: DemoPool, user: PoolUser, calls: CognitoCalls
 ) -> None:
     port = closed_port()
-    settings = quick(local_cognito, pool, f"http://127.0.0.1:{port}")
+    settings = quick_settings(local_cognito, pool, f"http://127.0.0.1:{port}")
     async with TotpApp(settings, client_factory=calls).run_test(size=SIZE) as pilot:
         screen = await arrive(pilot, SignInScreen)
         await sign_in(pilot, user.username, user.password)
@@ -187,7 +158,7 @@ async def test_host_name_that_does_not_resolve(
 async def _unresolvable_sign_in(
     local_cognito: LocalCognito, pool: DemoPool, user: PoolUser, calls: CognitoCalls, url: str
 ) -> None:
-    settings = quick(local_cognito, pool, url)
+    settings = quick_settings(local_cognito, pool, url)
     async with TotpApp(settings, client_factory=calls).run_test(size=SIZE) as pilot:
         screen = await arrive(pilot, SignInScreen)
         await sign_in(pilot, user.username, user.password)
@@ -206,7 +177,7 @@ async def test_untrusted_certificate_names_the_ca_bundle_options(
     local_cognito: LocalCognito, pool: DemoPool, user: PoolUser, tmp_path: Path
 ) -> None:
     with FaultProxy(local_cognito.endpoint_url, tls=self_signed_certificate(tmp_path)) as tls:
-        settings = quick(local_cognito, pool, tls.url)
+        settings = quick_settings(local_cognito, pool, tls.url)
         async with TotpApp(settings).run_test(size=SIZE) as pilot:
             screen = await arrive(pilot, SignInScreen)
             await sign_in(pilot, user.username, user.password)
@@ -223,7 +194,7 @@ async def test_connection_closed_without_an_answer(
     local_cognito: LocalCognito, pool: DemoPool, user: PoolUser, proxy: FaultProxy
 ) -> None:
     proxy.script("InitiateAuth", HangUp())
-    async with TotpApp(quick(local_cognito, pool, proxy.url)).run_test(size=SIZE) as pilot:
+    async with TotpApp(quick_settings(local_cognito, pool, proxy.url)).run_test(size=SIZE) as pilot:
         screen = await arrive(pilot, SignInScreen)
         await sign_in(pilot, user.username, user.password)
         await fails_on(pilot, screen)
@@ -243,7 +214,7 @@ async def test_throttling_that_does_not_stop_is_explained(
     local_cognito: LocalCognito, pool: DemoPool, user: PoolUser, proxy: FaultProxy
 ) -> None:
     proxy.script("InitiateAuth", ServiceError("TooManyRequestsException", "Rate exceeded"))
-    async with TotpApp(quick(local_cognito, pool, proxy.url)).run_test(size=SIZE) as pilot:
+    async with TotpApp(quick_settings(local_cognito, pool, proxy.url)).run_test(size=SIZE) as pilot:
         screen = await arrive(pilot, SignInScreen)
         await sign_in(pilot, user.username, user.password)
         await fails_on(pilot, screen)
@@ -265,7 +236,7 @@ async def test_passing_throttling_is_retried_and_never_seen(
     calls: CognitoCalls,
 ) -> None:
     proxy.script("InitiateAuth", ServiceError("TooManyRequestsException"), times=2)
-    settings = quick(local_cognito, pool, proxy.url)
+    settings = quick_settings(local_cognito, pool, proxy.url)
     async with TotpApp(settings, client_factory=calls).run_test(size=SIZE) as pilot:
         await arrive(pilot, SignInScreen)
         await sign_in(pilot, user.username, user.password)
@@ -289,7 +260,7 @@ async def test_passing_throttling_is_retried_and_never_seen(
 async def test_gateway_error_on_the_new_password_screen(
     local_cognito: LocalCognito, pool: DemoPool, user: PoolUser, proxy: FaultProxy
 ) -> None:
-    async with TotpApp(quick(local_cognito, pool, proxy.url)).run_test(size=SIZE) as pilot:
+    async with TotpApp(quick_settings(local_cognito, pool, proxy.url)).run_test(size=SIZE) as pilot:
         screen = await reach_new_password(pilot, user)
         proxy.script("RespondToAuthChallenge", WebPage(502, GATEWAY_PAGE))
         await choose_password(pilot, user.new_password, user.new_password)
@@ -311,7 +282,7 @@ async def test_gateway_error_on_the_new_password_screen(
 async def test_captive_portal_at_verify_keeps_the_key_and_the_code_field(
     local_cognito: LocalCognito, pool: DemoPool, user: PoolUser, proxy: FaultProxy
 ) -> None:
-    async with TotpApp(quick(local_cognito, pool, proxy.url)).run_test(size=SIZE) as pilot:
+    async with TotpApp(quick_settings(local_cognito, pool, proxy.url)).run_test(size=SIZE) as pilot:
         enrol = await reach_enrol(pilot, user)
         key_before = str(enrol.query_one(SecretKey).content)
         key = shown_key(enrol)
@@ -337,11 +308,11 @@ async def test_captive_portal_at_verify_keeps_the_key_and_the_code_field(
 async def test_no_answer_in_time_at_verify_names_the_timeout_and_keeps_the_key(
     local_cognito: LocalCognito, pool: DemoPool, user: PoolUser, proxy: FaultProxy
 ) -> None:
-    async with TotpApp(quick(local_cognito, pool, proxy.url)).run_test(size=SIZE) as pilot:
+    async with TotpApp(quick_settings(local_cognito, pool, proxy.url)).run_test(size=SIZE) as pilot:
         enrol = await reach_enrol(pilot, user)
         key_before = str(enrol.query_one(SecretKey).content)
         key = shown_key(enrol)
-        proxy.script("VerifySoftwareToken", Stall(seconds=10 * TIMEOUT))
+        proxy.script("VerifySoftwareToken", Stall(seconds=10 * QUICK_TIMEOUT))
         await paste(pilot, code_now(key.value))
         await pilot.press("enter")
         await pilot.pause()
