@@ -4,36 +4,17 @@ the service whether the user is enrolled."""
 
 from __future__ import annotations
 
-import sys
-import time
-from pathlib import Path
-
 import boto3
 import pytest
 
 from tests.conftest import PoolUser
 from tests.screen_reading import DARK_THEME, LIGHT_THEME, decode_qr
-from tests.tmux_session import TmuxSession, require_tmux
+from tests.tmux_session import TOTP_TUI, TmuxSession, require_tmux
 from tests.totp_clock import code_now
 from totp_tui.demo import DemoPool, LocalCognito, active_secret
 from totp_tui.totp import group_secret, parse_key_uri
 
 pytestmark = pytest.mark.e2e
-
-TOTP_TUI = str(Path(sys.executable).parent / "totp-tui")
-# Keys typed in one burst right after a screen appears can lose a Tab in Textual 8.2.8;
-# a person types slower than tmux. A short pause between fields models that.
-PAUSE = 0.15
-
-
-def fill(session: TmuxSession, text: str) -> None:
-    session.type(text)
-    time.sleep(PAUSE)
-
-
-def press(session: TmuxSession, key: str) -> None:
-    session.send_keys(key)
-    time.sleep(PAUSE)
 
 
 def wizard_command(local_cognito: LocalCognito, pool: DemoPool) -> list[str]:
@@ -57,16 +38,16 @@ def test_enrol_end_to_end_in_a_real_terminal(
     with TmuxSession(wizard_command(local_cognito, pool), width=80, height=24) as session:
         session.wait_for("Password", timeout=15)
         # The keyboard contract: username focused at start, Tab to the password, Enter.
-        fill(session, user.username)
-        press(session, "Tab")
-        fill(session, user.password)
-        press(session, "Enter")
+        session.fill(user.username)
+        session.press("Tab")
+        session.fill(user.password)
+        session.press("Enter")
 
         session.wait_for("New password", timeout=10)
-        fill(session, user.new_password)
-        press(session, "Tab")
-        fill(session, user.new_password)
-        press(session, "Enter")
+        session.fill(user.new_password)
+        session.press("Tab")
+        session.fill(user.new_password)
+        session.press("Enter")
 
         session.wait_for("Code from the app", timeout=10)
         # What a phone camera sees: the QR must read on a dark and on a light terminal.
@@ -81,8 +62,8 @@ def test_enrol_end_to_end_in_a_real_terminal(
         screen_text = session.text()
         assert group_secret(key.secret).split(" ")[0] in screen_text  # the key, grouped
 
-        fill(session, code_now(key.secret))
-        press(session, "Enter")
+        session.fill(code_now(key.secret))
+        session.press("Enter")
         session.wait_for("is enrolled", timeout=10)
         key_on_done_screen = key.secret in session.text()
         assert not key_on_done_screen, "the key is still on screen after enrolment"
@@ -90,7 +71,7 @@ def test_enrol_end_to_end_in_a_real_terminal(
             "the service holds another secret than the QR showed"
         )
 
-        press(session, "Enter")  # Finish
+        session.press("Enter")  # Finish
         assert session.exit_status(timeout=10) == 0
         # Nothing secret is left on the normal screen or in the scrollback after the app.
         after = session.text(history=True)
@@ -120,12 +101,12 @@ def test_wrong_password_keeps_the_user_on_sign_in(
     command = [*wizard_command(local_cognito, pool), "--auth-flow", "USER_PASSWORD_AUTH"]
     with TmuxSession(command) as session:
         session.wait_for("Password", timeout=15)
-        fill(session, user.username)
-        press(session, "Tab")
-        fill(session, "not-the-password")
-        press(session, "Enter")
+        session.fill(user.username)
+        session.press("Tab")
+        session.fill("not-the-password")
+        session.press("Enter")
         session.wait_for("Incorrect username or password.", timeout=10)
-        press(session, "C-q")
+        session.press("C-q")
         assert session.exit_status(timeout=10) == 0
 
 
@@ -135,5 +116,5 @@ def test_demo_command_starts_a_local_cognito_and_shows_the_demo_user() -> None:
         screen = session.wait_for("Temporary password:", timeout=30)
         assert "Username: demo" in screen
         assert "Endpoint http://127.0.0.1:" in screen
-        press(session, "C-q")
+        session.press("C-q")
         assert session.exit_status(timeout=10) == 0

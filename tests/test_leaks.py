@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 import stat
-import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -34,14 +33,12 @@ from tests.leak_scan import (
     read_key,
     scan_tree,
 )
-from tests.tmux_session import TmuxSession, require_tmux
+from tests.tmux_session import TOTP_TUI, TmuxSession, require_tmux
 from tests.totp_clock import code_now
 from totp_tui.demo import DemoPool, LocalCognito
 
 pytestmark = pytest.mark.e2e
 
-TOTP_TUI = str(Path(sys.executable).parent / "totp-tui")
-PAUSE = 0.15  # between fields, as a person types (see test_end_to_end.py)
 EXIT_INTERRUPTED = 130
 # The calls of an enrolment, each of which carries a Session.
 STEPS = ("InitiateAuth", "RespondToAuthChallenge", "AssociateSoftwareToken", "VerifySoftwareToken")
@@ -89,16 +86,6 @@ def run(
     )
 
 
-def fill(session: TmuxSession, text: str) -> None:
-    session.type(text)
-    time.sleep(PAUSE)
-
-
-def press(session: TmuxSession, key: str) -> None:
-    session.send_keys(key)
-    time.sleep(PAUSE)
-
-
 def drive(local_cognito: LocalCognito, run: Run, steps: Callable[[TmuxSession], None]) -> None:
     """Start the wizard with --debug --log-file, let `steps` use it up to its exit, and
     keep what the terminal shows afterwards."""
@@ -135,15 +122,15 @@ def drive(local_cognito: LocalCognito, run: Run, steps: Callable[[TmuxSession], 
 def sign_in_to_the_enrol_screen(session: TmuxSession, run: Run) -> None:
     """Sign in, choose the new password, and read the key from the QR on the screen."""
     session.wait_for("Password", timeout=15)
-    fill(session, run.user.username)
-    press(session, "Tab")
-    fill(session, run.user.password)
-    press(session, "Enter")
+    session.fill(run.user.username)
+    session.press("Tab")
+    session.fill(run.user.password)
+    session.press("Enter")
     session.wait_for("New password", timeout=10)
-    fill(session, run.user.new_password)
-    press(session, "Tab")
-    fill(session, run.user.new_password)
-    press(session, "Enter")
+    session.fill(run.user.new_password)
+    session.press("Tab")
+    session.fill(run.user.new_password)
+    session.press("Enter")
     session.wait_for("Code from the app", timeout=10)
     key = read_key(session)
     assert key, "the QR code did not decode"
@@ -222,19 +209,19 @@ def check_the_log(run: Run, actions: tuple[str, ...]) -> str:
 def test_a_whole_enrolment_leaves_no_secret_behind(local_cognito: LocalCognito, run: Run) -> None:
     def enrol(session: TmuxSession) -> None:
         sign_in_to_the_enrol_screen(session, run)
-        fill(session, code_now(run.key))
-        press(session, "Enter")
+        session.fill(code_now(run.key))
+        session.press("Enter")
         wait_quietly(session, "is enrolled", run.key)
         if keyring_dump() is not None:
             # Save the settings as a profile, so that the keyring holds what the app keeps
             # there and the scan of it has something to look through.
             offered = "Save these settings" in session.text()
             assert offered, "the done screen does not offer to save a profile"
-            fill(session, f"leaks-{run.user.username}")
-            press(session, "Enter")
+            session.fill(f"leaks-{run.user.username}")
+            session.press("Enter")
             wait_quietly(session, "Saved as profile", run.key)
             run.saved_profile = True
-        press(session, "Enter")  # Finish
+        session.press("Enter")  # Finish
 
     drive(local_cognito, run, enrol)
     assert run.exit_status == 0
@@ -283,12 +270,12 @@ def test_a_flow_stopped_by_a_service_error_leaves_no_secret_behind(
 
     def fail_then_interrupt(session: TmuxSession) -> None:
         sign_in_to_the_enrol_screen(session, run)
-        fill(session, "123456")  # refused anyway: the service fails before checking it
-        press(session, "Enter")
+        session.fill("123456")  # refused anyway: the service fails before checking it
+        session.press("Enter")
         # The app's log, not the screen: a notice (no keyring here, say) can cover the
         # status line that shows the error.
         wait_for_log(run.log, "request failed: InternalErrorException")
-        press(session, "C-c")
+        session.press("C-c")
 
     drive(local_cognito, run, fail_then_interrupt)
     assert attempts, "the injected error was never reached"

@@ -43,7 +43,6 @@ from totp_tui.demo import DemoPool, LocalCognito, temporary_password
 pytestmark = pytest.mark.e2e
 
 TOTP_TUI = str(Path(sys.executable).parent / "totp-tui")
-PAUSE = 0.15  # between fields, as a person types (see test_end_to_end.py)
 # Text only the wizard shows: none of it may stay on the normal screen.
 WIZARD_TEXT = ("set up an authenticator app", "Sign in", "Set up your authenticator", "Quit")
 
@@ -101,17 +100,11 @@ def signed_up(admin: Any, shared_pool: DemoPool) -> PoolUser:
     return user
 
 
-def type_field(session: TmuxSession, text: str) -> None:
-    session.type(text)
-    time.sleep(PAUSE)
-
-
 def sign_in_typed(session: TmuxSession, user: PoolUser) -> None:
     session.wait_for("Password", timeout=15)
-    type_field(session, user.username)
-    session.send_keys("Tab")
-    time.sleep(PAUSE)
-    type_field(session, user.new_password)
+    session.fill(user.username)
+    session.press("Tab")
+    session.fill(user.new_password)
 
 
 @pytest.mark.parametrize("screen", ["sign-in", "enrol"])
@@ -146,7 +139,7 @@ def test_leaving_restores_the_terminal_and_leaves_nothing(
             key = read_key(session)
             assert key, "the QR code did not decode"
             add_key(typed, key)
-            type_field(session, "123")  # half a code
+            session.fill("123")  # half a code
         WAYS[way].leave(session)
         status = session.exit_status(timeout=10)
         modes = modes_left_on(session)

@@ -14,38 +14,19 @@ import json
 import os
 import secrets
 import subprocess
-import sys
-import time
-from pathlib import Path
 
 import pytest
 
 from tests.conftest import PoolUser
 from tests.keyring_backends import require_secret_service
 from tests.screen_reading import DARK_THEME, decode_qr
-from tests.tmux_session import TmuxSession, require_tmux
+from tests.tmux_session import TOTP_TUI, TmuxSession, require_tmux
 from tests.totp_clock import code_now
 from totp_tui.demo import DemoPool, LocalCognito, active_secret
 from totp_tui.profiles import ProfileError, ProfileStore
 from totp_tui.totp import parse_key_uri
 
 pytestmark = pytest.mark.e2e
-
-TOTP_TUI = str(Path(sys.executable).parent / "totp-tui")
-# Keys typed in one burst right after a screen appears can lose a Tab in Textual 8.2.8;
-# a person types slower than tmux (tests/test_end_to_end.py).
-PAUSE = 0.15
-
-
-def fill(session: TmuxSession, text: str) -> None:
-    session.type(text)
-    time.sleep(PAUSE)
-
-
-def press(session: TmuxSession, *keys: str) -> None:
-    for key in keys:
-        session.send_keys(key)
-        time.sleep(PAUSE)
 
 
 def keyring_environment() -> dict[str, str]:
@@ -85,51 +66,51 @@ def test_a_profile_made_on_the_profile_screen_enrols_and_is_remembered(
         with TmuxSession([TOTP_TUI], env=keyring_environment()) as session:
             session.wait_for("Choose the user pool to enrol in", timeout=15)
             session.wait_for(profile_list_loaded, timeout=15)
-            press(session, "n")
+            session.press("n")
             session.wait_for("New profile", timeout=5)
             # The name is focused; Tab order: name, pool, client, secret, region, flow,
             # issuer, endpoint.
-            fill(session, name)
-            press(session, "Tab")
-            fill(session, pool.user_pool_id)
-            press(session, "Tab")
-            fill(session, pool.client_id)
-            press(session, "Tab", "Tab", "Tab", "Tab")
-            fill(session, "Acme")  # replaces the default issuer: focus selects it
-            press(session, "Tab")
-            fill(session, local_cognito.endpoint_url)
-            press(session, "C-s")
+            session.fill(name)
+            session.press("Tab")
+            session.fill(pool.user_pool_id)
+            session.press("Tab")
+            session.fill(pool.client_id)
+            session.press("Tab", "Tab", "Tab", "Tab")
+            session.fill("Acme")  # replaces the default issuer: focus selects it
+            session.press("Tab")
+            session.fill(local_cognito.endpoint_url)
+            session.press("C-s")
 
             # Back on the list, the new profile highlighted: Enter uses it.
             listed = session.wait_for(lambda text: f"{name}  (" in text, timeout=10)
             assert "Reading profiles" not in listed
-            press(session, "Enter")
+            session.press("Enter")
             screen = session.wait_for(f"Pool {pool.user_pool_id}", timeout=10)
             assert f"Endpoint {local_cognito.endpoint_url}" in screen
 
-            fill(session, user.username)  # the username is focused
-            press(session, "Tab")
-            fill(session, user.password)
-            press(session, "Enter")
+            session.fill(user.username)  # the username is focused
+            session.press("Tab")
+            session.fill(user.password)
+            session.press("Enter")
             session.wait_for("New password", timeout=10)
-            fill(session, user.new_password)
-            press(session, "Tab")
-            fill(session, user.new_password)
-            press(session, "Enter")
+            session.fill(user.new_password)
+            session.press("Tab")
+            session.fill(user.new_password)
+            session.press("Enter")
 
             session.wait_for("Code from the app", timeout=10)
             uris = decode_qr(session.screen(DARK_THEME))
             assert len(uris) == 1, "the QR did not decode"
             key = parse_key_uri(uris[0])
             assert (key.issuer, key.account) == ("Acme", user.username)  # the profile's issuer
-            fill(session, code_now(key.secret))
-            press(session, "Enter")
+            session.fill(code_now(key.secret))
+            session.press("Enter")
             session.wait_for("is enrolled", timeout=10)
             # Picked on the profile screen, so the username is saved back without asking.
             session.wait_for(f"Saved as profile {name}.", timeout=10)
             assert "Save these settings as a profile?" not in session.text()
             assert active_secret(pool.user_pool_id, user.username) == key.secret
-            press(session, "Enter")
+            session.press("Enter")
             assert session.exit_status(timeout=10) == 0
 
         # A second process reads what the first one saved in the Secret Service.
@@ -155,10 +136,10 @@ def test_a_profile_made_on_the_profile_screen_enrols_and_is_remembered(
                 timeout=15,
             )
             assert "Choose the user pool" not in screen
-            press(session, "End")
-            fill(session, "Z")  # lands in the username, so it had the focus
+            session.press("End")
+            session.fill("Z")  # lands in the username, so it had the focus
             session.wait_for(f"{user.username}Z", timeout=5)
-            press(session, "C-q")
+            session.press("C-q")
             assert session.exit_status(timeout=10) == 0
     finally:
         with contextlib.suppress(ProfileError):

@@ -35,7 +35,7 @@ from tests.screen_reading import (
     is_light,
     make_screen,
 )
-from tests.test_end_to_end import fill, press, wizard_command
+from tests.test_end_to_end import wizard_command
 from tests.tmux_session import TmuxSession, require_tmux
 from tests.ui_driving import PUBLIC_TEST_SECRET
 from totp_tui import qr
@@ -181,15 +181,15 @@ def enrol_screen_app(
 def reach_enrol(session: TmuxSession, user: PoolUser) -> str:
     """Sign in, choose the new password, and wait for the enrol screen; its text."""
     session.wait_for("Password", timeout=15)
-    fill(session, user.username)
-    press(session, "Tab")
-    fill(session, user.password)
-    press(session, "Enter")
+    session.fill(user.username)
+    session.press("Tab")
+    session.fill(user.password)
+    session.press("Enter")
     session.wait_for("New password", timeout=10)
-    fill(session, user.new_password)
-    press(session, "Tab")
-    fill(session, user.new_password)
-    press(session, "Enter")
+    session.fill(user.new_password)
+    session.press("Tab")
+    session.fill(user.new_password)
+    session.press("Enter")
     return session.wait_for("Code from the app", timeout=10)
 
 
@@ -234,7 +234,7 @@ def test_the_real_wizard_with_no_color_keeps_the_qr_readable_and_drops_every_col
         assert key_shown_beside(read[DARK_THEME.name][0], text)
         assert colour_parameters(session.ansi()) == set(), "NO_COLOR, yet colours were sent"
 
-        press(session, "C-t")  # Theme: the terminal is light after all
+        session.press("C-t")  # Theme: the terminal is light after all
         read = wait_for_codes(session, readable_on=LIGHT_THEME.name)
         assert counted(read) == {DARK_THEME.name: 0, LIGHT_THEME.name: 1}, (
             "after ctrl+t the code must read on a light terminal, and only there"

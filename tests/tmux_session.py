@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Callable, Mapping
@@ -24,6 +25,11 @@ import pytest
 from tests.screen_reading import DARK_THEME, Screen, TerminalTheme, cells_from_ansi
 
 _TARGET = "main"  # the only session on the private server
+# The installed command, beside the interpreter running the tests.
+TOTP_TUI = str(Path(sys.executable).parent / "totp-tui")
+# Keys typed in one burst right after a screen appears can lose a Tab in Textual 8.2.8;
+# a person types slower than tmux. fill() and press() pause this long after each field/key.
+PERSON_PAUSE = 0.15
 # The shell around the command records its exit status in a file. tmux 3.3a sometimes
 # never reaps a pane's process (it stays a zombie; #{pane_dead_status} stays empty), so
 # its own status cannot be relied on. `trap :` (a handler, not "ignore", so the command
@@ -162,6 +168,17 @@ class TmuxSession:
     def type(self, text: str) -> None:
         """Type text literally (no key-name lookup); it is never logged."""
         self._tmux_command("send-keys", "-t", _TARGET, "-l", "--", text)
+
+    def fill(self, text: str) -> None:
+        """Type a field's text as a person would: then a short pause."""
+        self.type(text)
+        time.sleep(PERSON_PAUSE)
+
+    def press(self, *keys: str) -> None:
+        """Press keys one by one as a person would, pausing after each."""
+        for key in keys:
+            self.send_keys(key)
+            time.sleep(PERSON_PAUSE)
 
     # --- output ---
 
