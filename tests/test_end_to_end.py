@@ -31,25 +31,28 @@ def wizard_command(local_cognito: LocalCognito, pool: DemoPool) -> list[str]:
     ]
 
 
+def reach_enrol(session: TmuxSession, user: PoolUser) -> str:
+    """Sign in, choose the new password, and wait for the enrol screen; its text. The
+    keyboard contract: username focused at start, Tab to the next field, Enter."""
+    session.wait_for("Password", timeout=15)
+    session.fill(user.username)
+    session.press("Tab")
+    session.fill(user.password)
+    session.press("Enter")
+    session.wait_for("New password", timeout=10)
+    session.fill(user.new_password)
+    session.press("Tab")
+    session.fill(user.new_password)
+    session.press("Enter")
+    return session.wait_for("Code from the app", timeout=10)
+
+
 def test_enrol_end_to_end_in_a_real_terminal(
     local_cognito: LocalCognito, pool: DemoPool, user: PoolUser
 ) -> None:
     require_tmux()
     with TmuxSession(wizard_command(local_cognito, pool), width=80, height=24) as session:
-        session.wait_for("Password", timeout=15)
-        # The keyboard contract: username focused at start, Tab to the password, Enter.
-        session.fill(user.username)
-        session.press("Tab")
-        session.fill(user.password)
-        session.press("Enter")
-
-        session.wait_for("New password", timeout=10)
-        session.fill(user.new_password)
-        session.press("Tab")
-        session.fill(user.new_password)
-        session.press("Enter")
-
-        session.wait_for("Code from the app", timeout=10)
+        reach_enrol(session, user)
         # What a phone camera sees: the QR must read on a dark and on a light terminal.
         uris = {theme.name: decode_qr(session.screen(theme)) for theme in (DARK_THEME, LIGHT_THEME)}
         assert all(len(found) == 1 for found in uris.values()), "the QR did not decode"

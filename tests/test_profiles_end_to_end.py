@@ -20,6 +20,7 @@ import pytest
 from tests.conftest import PoolUser
 from tests.keyring_backends import require_secret_service
 from tests.screen_reading import DARK_THEME, decode_qr
+from tests.test_end_to_end import reach_enrol
 from tests.tmux_session import TOTP_TUI, TmuxSession, require_tmux
 from tests.totp_clock import code_now
 from totp_tui.demo import DemoPool, LocalCognito, active_secret
@@ -88,17 +89,7 @@ def test_a_profile_made_on_the_profile_screen_enrols_and_is_remembered(
             screen = session.wait_for(f"Pool {pool.user_pool_id}", timeout=10)
             assert f"Endpoint {local_cognito.endpoint_url}" in screen
 
-            session.fill(user.username)  # the username is focused
-            session.press("Tab")
-            session.fill(user.password)
-            session.press("Enter")
-            session.wait_for("New password", timeout=10)
-            session.fill(user.new_password)
-            session.press("Tab")
-            session.fill(user.new_password)
-            session.press("Enter")
-
-            session.wait_for("Code from the app", timeout=10)
+            reach_enrol(session, user)
             uris = decode_qr(session.screen(DARK_THEME))
             assert len(uris) == 1, "the QR did not decode"
             key = parse_key_uri(uris[0])

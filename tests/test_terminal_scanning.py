@@ -35,7 +35,7 @@ from tests.screen_reading import (
     is_light,
     make_screen,
 )
-from tests.test_end_to_end import wizard_command
+from tests.test_end_to_end import reach_enrol, wizard_command
 from tests.tmux_session import TmuxSession, require_tmux
 from tests.ui_driving import PUBLIC_TEST_SECRET
 from totp_tui import qr
@@ -176,21 +176,6 @@ def enrol_screen_app(
         width=width,
         height=height,
     )
-
-
-def reach_enrol(session: TmuxSession, user: PoolUser) -> str:
-    """Sign in, choose the new password, and wait for the enrol screen; its text."""
-    session.wait_for("Password", timeout=15)
-    session.fill(user.username)
-    session.press("Tab")
-    session.fill(user.password)
-    session.press("Enter")
-    session.wait_for("New password", timeout=10)
-    session.fill(user.new_password)
-    session.press("Tab")
-    session.fill(user.new_password)
-    session.press("Enter")
-    return session.wait_for("Code from the app", timeout=10)
 
 
 def key_shown_beside(uri: str, text: str) -> bool:

@@ -24,8 +24,9 @@ def set_permanent_password(local_cognito: LocalCognito, pool: DemoPool, user: Po
     )
 
 
-def enrol_outside_the_app(local_cognito: LocalCognito, pool: DemoPool, user: PoolUser) -> None:
-    """New password, then TOTP set up and verified, through the API (no client secret)."""
+def mfa_setup_session(local_cognito: LocalCognito, pool: DemoPool, user: PoolUser) -> Hidden:
+    """The temporary password, then the new one, through the API (no client secret): the
+    MFA_SETUP challenge's Session."""
     client = _client(local_cognito, pool)
     answer = client.initiate_auth(
         ClientId=pool.client_id,
@@ -40,7 +41,14 @@ def enrol_outside_the_app(local_cognito: LocalCognito, pool: DemoPool, user: Poo
         ChallengeResponses={"USERNAME": user.username, "NEW_PASSWORD": user.new_password},
     )
     assert answer.get("ChallengeName") == "MFA_SETUP"
-    associated = client.associate_software_token(Session=answer["Session"])
+    return Hidden(answer["Session"])
+
+
+def enrol_outside_the_app(local_cognito: LocalCognito, pool: DemoPool, user: PoolUser) -> None:
+    """New password, then TOTP set up and verified, through the API (no client secret)."""
+    session = mfa_setup_session(local_cognito, pool, user)
+    client = _client(local_cognito, pool)
+    associated = client.associate_software_token(Session=session.value)
     verified = client.verify_software_token(
         Session=associated["Session"], UserCode=code_now(associated["SecretCode"])
     )

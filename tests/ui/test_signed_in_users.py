@@ -20,7 +20,7 @@ from textual.pilot import Pilot
 from tests.conftest import PoolUser, make_user, settings_for
 from tests.screen_reading import decode_qr
 from tests.totp_clock import code_now, wrong_code
-from tests.ui.accounts import enrol_outside_the_app, set_permanent_password
+from tests.ui.accounts import enrol_outside_the_app, mfa_setup_session, set_permanent_password
 from tests.ui.cognito_calls import CognitoCalls
 from tests.ui.conftest import SIZE
 from tests.ui.wizard_steps import (
@@ -134,25 +134,6 @@ def access_token_for(local_cognito: LocalCognito, pool: DemoPool, user: PoolUser
     )
     assert "AuthenticationResult" in answer, answer.get("ChallengeName")
     return Hidden(answer["AuthenticationResult"]["AccessToken"])
-
-
-def mfa_setup_session(local_cognito: LocalCognito, pool: DemoPool, user: PoolUser) -> Hidden:
-    """An MFA_SETUP Session obtained elsewhere: the temporary password, then a new one."""
-    client = local_cognito.admin_client(pool.region)
-    answer = client.initiate_auth(
-        ClientId=pool.client_id,
-        AuthFlow="USER_PASSWORD_AUTH",
-        AuthParameters={"USERNAME": user.username, "PASSWORD": user.password},
-    )
-    assert answer.get("ChallengeName") == "NEW_PASSWORD_REQUIRED"
-    answer = client.respond_to_auth_challenge(
-        ClientId=pool.client_id,
-        ChallengeName="NEW_PASSWORD_REQUIRED",
-        Session=answer["Session"],
-        ChallengeResponses={"USERNAME": user.username, "NEW_PASSWORD": user.new_password},
-    )
-    assert answer.get("ChallengeName") == "MFA_SETUP"
-    return Hidden(answer["Session"])
 
 
 def qr_carries(app: App[Any], account: str, key: Hidden) -> bool:
