@@ -96,5 +96,16 @@ def proxy(local_cognito: LocalCognito) -> Iterator[FaultProxy]:
 
 
 @pytest.fixture
+def no_wizard(monkeypatch: pytest.MonkeyPatch) -> None:
+    """For command-line errors: had validation let a value through, the wizard would start
+    (and wait for keys); fail at once instead."""
+
+    def wizard_started(*_: object, **__: object) -> int:
+        raise AssertionError("the wizard started despite a bad value")
+
+    monkeypatch.setattr("totp_tui.cli.run_wizard", wizard_started)
+
+
+@pytest.fixture
 def settings(local_cognito: LocalCognito, pool: DemoPool) -> Settings:
     return settings_for(local_cognito, pool)

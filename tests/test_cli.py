@@ -31,13 +31,8 @@ def test_bad_values_exit_2_with_one_line(
     argv: list[str],
     expected: str,
     capsys: pytest.CaptureFixture[str],
-    monkeypatch: pytest.MonkeyPatch,
+    no_wizard: None,
 ) -> None:
-    # If validation let a value through, the wizard would start: fail instead of hanging.
-    def no_wizard(*_: object, **__: object) -> int:
-        raise AssertionError("the wizard started despite a bad value")
-
-    monkeypatch.setattr("totp_tui.cli.run_wizard", no_wizard)
     assert main(argv) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1, err

@@ -53,12 +53,8 @@ def test_resume_twice_is_harmless() -> None:
 
 
 def test_a_usage_error_leaves_the_collector_on(
-    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    capsys: pytest.CaptureFixture[str], no_wizard: None
 ) -> None:
-    def no_wizard(*_: object, **__: object) -> int:
-        raise AssertionError("the wizard started despite a bad value")
-
-    monkeypatch.setattr("totp_tui.cli.run_wizard", no_wizard)
     pool = ["--user-pool-id", "us-east-1_Gc1", "--client-id", "c"]
     assert cli.main([*pool, "--connect-timeout", "0"]) == 2
     assert gc.isenabled()

@@ -177,12 +177,8 @@ def test_kiosk_command_line_errors(
     argv: list[str],
     expected: str,
     capsys: pytest.CaptureFixture[str],
-    monkeypatch: pytest.MonkeyPatch,
+    no_wizard: None,
 ) -> None:
-    def no_wizard(*_: object, **__: object) -> int:
-        raise AssertionError("the wizard started")
-
-    monkeypatch.setattr("totp_tui.cli.run_wizard", no_wizard)
     assert main(argv) == 2
     assert expected in capsys.readouterr().err
 
