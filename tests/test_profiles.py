@@ -24,6 +24,7 @@ from tests.keyring_backends import (
     LockedKeyring,
     MemoryKeyring,
     PlaintextLikeKeyring,
+    require_secret_service,
 )
 from totp_tui.profiles import (
     INDEX_ENTRY,
@@ -520,11 +521,7 @@ class TestBackendPolicy:
 
 @pytest.fixture
 def real_store() -> ProfileStore:
-    if os.environ.get("TOTP_TUI_SECRET_SERVICE") != "1":
-        reason = "needs a real Secret Service: run under tests/with_secret_service.sh (make test)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"CI=true, so this must not skip: {reason}")
-        pytest.skip(reason)
+    require_secret_service()
     store = ProfileStore()
     status = store.check_backend()
     assert status.usable, status.message

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import math
 import os
+import shutil
 import string
+import subprocess
+import sys
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -26,6 +29,18 @@ from totp_tui.settings import (
     validate_pool_id,
     validate_region,
 )
+
+# Run by test_unreadable_ca_bundle as root, in a child that cannot read the file.
+UNREADABLE_CHECK = """
+import sys
+from totp_tui.settings import SettingsError, validate_ca_bundle
+try:
+    validate_ca_bundle(sys.argv[1])
+except SettingsError as error:
+    print("refused" if "not a readable file" in str(error) else "other")
+else:
+    print("accepted")
+"""
 
 POOL = "eu-west-2_AbC123xyZ"
 CLIENT = "1example23456789abcdefghij"
@@ -211,12 +226,32 @@ class TestValidation:
     def test_ca_bundle_that_is_a_directory(self, tmp_path: Path) -> None:
         assert "not a readable file" in error_of(ca_bundle=str(tmp_path))
 
-    @pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="root reads anything")
     def test_unreadable_ca_bundle(self, tmp_path: Path) -> None:
         bundle = tmp_path / "ca.pem"
         bundle.write_text("x")
         bundle.chmod(0)
-        assert "not a readable file" in error_of(ca_bundle=str(bundle))
+        if os.geteuid() != 0:
+            assert "not a readable file" in error_of(ca_bundle=str(bundle))
+            return
+        # Root reads any file (as CI does): check in a child without the capabilities that
+        # allow it (util-linux's setpriv), which meets the file as an ordinary user would.
+        setpriv = shutil.which("setpriv")
+        assert setpriv, "setpriv (util-linux) is needed to test this as root"
+        child = subprocess.run(
+            [
+                setpriv,
+                "--bounding-set=-dac_override,-dac_read_search",
+                sys.executable,
+                "-c",
+                UNREADABLE_CHECK,
+                str(bundle),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        assert child.stdout.strip() == "refused", child.stderr[-500:]
 
     @pytest.mark.parametrize("issuer", ["Acme:EU", ":", "", "   "])
     def test_bad_issuer(self, issuer: str) -> None:
