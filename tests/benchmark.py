@@ -39,6 +39,8 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from tests.tmux_session import PERSON_PAUSE
+
 if TYPE_CHECKING:
     from totp_tui.demo import DemoPool, LocalCognito
 
@@ -67,7 +69,6 @@ ENGINE_WARM_RUNS = 7
 ENGINE_PASSWORD_FLOW_RUNS = 3
 QR_RUNS = 300
 POLL_SECONDS = 0.005  # between two capture-pane calls (each takes ~3 ms itself)
-TYPING_PAUSE = 0.15  # as tests/test_end_to_end.py: a person types slower than tmux
 
 BUDGET_STARTUP_RATIO = 1.15
 BUDGET_QR_MS = 5.0
@@ -241,11 +242,11 @@ class Pane:
 
     def keys(self, *keys: str) -> None:
         self.tmux.run("send-keys", "-t", self.pane_id, "--", *keys)
-        time.sleep(TYPING_PAUSE)
+        time.sleep(PERSON_PAUSE)  # a person types slower than tmux
 
     def type(self, text: str) -> None:
         self.tmux.run("send-keys", "-t", self.pane_id, "-l", "--", text)
-        time.sleep(TYPING_PAUSE)
+        time.sleep(PERSON_PAUSE)  # a person types slower than tmux
 
     def dead(self) -> bool:
         return (
