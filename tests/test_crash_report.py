@@ -20,6 +20,7 @@ from tests.leak_scan import modes_left_on
 from tests.tmux_session import TmuxSession, require_tmux
 from totp_tui.settings import Settings
 from totp_tui.ui.app import TotpApp
+from totp_tui.ui.controller import WizardController
 from totp_tui.ui.crash_report import MAX_FRAMES, _short, crash_report
 from totp_tui.ui.screens.sign_in import SignInScreen
 
@@ -118,8 +119,8 @@ async def test_a_crash_in_the_app_reports_without_locals_and_exits_1(
         password = self.query_one("#password", Input).value
         raise RuntimeError("boom " + password)
 
-    monkeypatch.setattr(SignInScreen, "action_submit", submit_that_crashes)
-    monkeypatch.setattr(TotpApp, "_warm_up", lambda self: None)  # no SDK needed here
+    monkeypatch.setattr(SignInScreen, "submit", submit_that_crashes)
+    monkeypatch.setattr(WizardController, "warm_up", lambda self: None)  # no SDK needed here
     settings = Settings(region="us-east-1", user_pool_id="us-east-1_Crash1", client_id="c")
     app = TotpApp(settings, client_factory=lambda _settings: None)
     with pytest.raises(RuntimeError):  # run_test re-raises a crash for test frameworks
@@ -147,7 +148,7 @@ async def test_a_crash_while_the_first_screen_is_built_still_reports(
         raise RuntimeError("boom")
 
     monkeypatch.setattr(SignInScreen, "compose", compose_that_crashes)
-    monkeypatch.setattr(TotpApp, "_warm_up", lambda self: None)
+    monkeypatch.setattr(WizardController, "warm_up", lambda self: None)
     settings = Settings(region="us-east-1", user_pool_id="us-east-1_Crash1", client_id="c")
     app = TotpApp(settings, client_factory=lambda _settings: None)
     with pytest.raises(RuntimeError):

@@ -11,6 +11,7 @@ import pytest
 from totp_tui import cli, startup_gc
 from totp_tui.settings import Settings
 from totp_tui.ui.app import TotpApp
+from totp_tui.ui.controller import WizardController
 
 
 @pytest.fixture(autouse=True)
@@ -78,7 +79,7 @@ def test_the_profiles_command_runs_with_the_collector_on(
 async def test_the_wizard_turns_it_back_on_after_its_first_paint(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(TotpApp, "_warm_up", lambda self: None)  # no SDK needed here
+    monkeypatch.setattr(WizardController, "warm_up", lambda self: None)  # no SDK needed here
     settings = Settings(region="us-east-1", user_pool_id="us-east-1_Gc1", client_id="c")
     startup_gc.pause()  # as cli.main does
     app = TotpApp(settings, client_factory=lambda _settings: None)

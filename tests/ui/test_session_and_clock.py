@@ -106,7 +106,7 @@ async def test_an_expired_session_goes_back_to_sign_in_with_the_name_kept(
     settings: Settings, user: PoolUser
 ) -> None:
     app = TotpApp(settings)
-    app.session_seconds = 2.0  # as an app client with a very short AuthSessionValidity
+    app.wizard.session_seconds = 2.0  # as an app client with a very short AuthSessionValidity
     async with app.run_test(size=SIZE) as pilot:
         await reach_enrol(pilot, user)
         screen = await arrive(pilot, SignInScreen)  # arrives when the countdown runs out

@@ -27,13 +27,11 @@ Facts this rests on (Textual 8.2.8, rich 15.0), measured under tmux 3.3a:
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, TextIO
 
 from textual.app import App
-from textual.binding import Binding
 
 HALF_BLOCK = "\u2580"  # ▀: the QR's half blocks need an encoding that has it
 LIGHT_THEME = "textual-light"
@@ -93,24 +91,3 @@ def initial_theme(environ: Mapping[str, str]) -> str | None:
     if light is None:
         return None
     return LIGHT_THEME if light else DARK_THEME
-
-
-class TerminalLook(App[None]):
-    """Mixed into TotpApp: colours as the terminal and NO_COLOR want them, and ctrl+t."""
-
-    BINDINGS = [
-        # priority: works whatever has focus, like Quit.
-        Binding("ctrl+t", "toggle_theme", "Theme", show=True, priority=True),
-    ]
-
-    def __init__(self, **kwargs: Any) -> None:
-        # ansi_color=True makes NO_COLOR drop colours (NoColor) rather than grey them.
-        environ = os.environ  # what Textual itself reads NO_COLOR and TEXTUAL_THEME from
-        super().__init__(ansi_color=True if no_color_requested(environ) else None, **kwargs)
-        self.terminal_caps = TerminalCaps()
-        theme = initial_theme(environ)
-        if theme is not None:
-            self.theme = theme
-
-    def action_toggle_theme(self) -> None:
-        self.theme = LIGHT_THEME if self.current_theme.dark else DARK_THEME

@@ -15,7 +15,7 @@ from totp_tui.ui.widgets.title_bar import TitleBar
 
 class AccessTokenScreen(WizardScreen):
     BINDINGS = [
-        Binding("enter", "submit", "Continue", show=True, priority=True),
+        Binding("enter", "submit", "Continue", show=True),
         Binding("escape", "back", "Back", show=True),
     ]
 
@@ -37,7 +37,7 @@ class AccessTokenScreen(WizardScreen):
     def on_mount(self) -> None:
         self.query_one(PasswordInput).focus()
 
-    def action_submit(self) -> None:
+    def submit(self) -> None:
         token = self.query_one(PasswordInput).value.strip()
         if not token:
             self.status.error("Paste the access token.")

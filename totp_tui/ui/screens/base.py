@@ -7,15 +7,19 @@ from typing import TYPE_CHECKING, Protocol, cast
 
 from textual.screen import Screen
 
+from totp_tui.ui.key_order import all_typed
 from totp_tui.ui.widgets.status_line import StatusLine
 
 if TYPE_CHECKING:
-    from totp_tui.profiles import Profile
-    from totp_tui.ui.screens.profile_form import ProfileDraft
+    from totp_tui.ui.profile_requests import ProfileRequests
 
 
 class Wizard(Protocol):
-    """What screens ask of the app: each call starts a request and returns at once."""
+    """What screens ask of the wizard (ui/controller.py). Each request returns at once; its
+    answer comes later, on the UI thread, to the screen that asked if it is still shown."""
+
+    @property
+    def profiles(self) -> ProfileRequests: ...
 
     def sign_in(self, screen: WizardScreen, username: str, password: str) -> None: ...
 
@@ -25,7 +29,6 @@ class Wizard(Protocol):
 
     def verify_code(self, screen: WizardScreen, code: str, device_name: str = "") -> None: ...
 
-    # Signed-in users and other ways in
     def answer_code(self, screen: WizardScreen, code: str) -> None: ...
 
     def enrol_signed_in(self, screen: WizardScreen) -> None: ...
@@ -36,32 +39,15 @@ class Wizard(Protocol):
 
     def start_test_sign_in(self) -> None: ...
 
-    def test_sign_in(
-        self, screen: WizardScreen, username: str, password: str, code: str
+    def test_sign_in(self, screen: WizardScreen, password: str, code: str) -> None: ...
+
+    def save_settings(
+        self, screen: WizardScreen, name: str, done: Callable[[str], None]
     ) -> None: ...
 
     def restart(self, message: str = "") -> None: ...
 
-    def action_finish(self) -> None: ...
-
-    # Profiles
-    def show_profiles(self, selected: str | None = None) -> None: ...
-
-    def load_profiles(self, screen: WizardScreen) -> None: ...
-
-    def use_profile(self, screen: WizardScreen, profile: Profile) -> None: ...
-
-    def edit_profile(self, profile: Profile | None, save: bool) -> None: ...
-
-    def save_profile(self, screen: WizardScreen, draft: ProfileDraft) -> None: ...
-
-    def use_draft_once(self, draft: ProfileDraft) -> None: ...
-
-    def delete_profile(self, screen: WizardScreen, name: str) -> None: ...
-
-    def save_settings(
-        self, screen: WizardScreen, name: str, account: str, done: Callable[[str], None]
-    ) -> None: ...
+    def finish(self) -> None: ...
 
 
 def as_sentence(message: str) -> str:
@@ -83,7 +69,7 @@ class WizardScreen(Screen[None]):
 
     @property
     def wizard(self) -> Wizard:
-        return cast(Wizard, self.app)
+        return cast(Wizard, getattr(self.app, "wizard"))  # noqa: B009 (TotpApp's, untyped here)
 
     @property
     def status(self) -> StatusLine:
@@ -103,6 +89,18 @@ class WizardScreen(Screen[None]):
     def show_error(self, message: str) -> None:
         self.finish()
         self.status.error(as_sentence(message))
+
+    async def action_submit(self) -> None:
+        """Enter (the footer names it per screen). It reads the form only once every field
+        has taken what was typed into it, however fast that came (ui/key_order.py)."""
+        if self.in_flight:
+            return  # a request is running: a second Enter does nothing
+        await all_typed(self)
+        if self.is_current:  # not if the person left meanwhile
+            self.submit()
+
+    def submit(self) -> None:
+        """Check the form and send its request; screens with a form override this."""
 
     def wipe(self) -> None:
         """Forget everything secret the screen shows or holds; screens override this."""

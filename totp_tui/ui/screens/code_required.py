@@ -14,7 +14,7 @@ from totp_tui.ui.widgets.title_bar import TitleBar
 
 
 class CodeRequiredScreen(WizardScreen):
-    BINDINGS = [Binding("enter", "submit", "Sign in", show=True, priority=True)]
+    BINDINGS = [Binding("enter", "submit", "Sign in", show=True)]
 
     def __init__(self, account: str) -> None:
         super().__init__()
@@ -38,7 +38,7 @@ class CodeRequiredScreen(WizardScreen):
     def on_mount(self) -> None:
         self.query_one(CodeInput).focus()
 
-    def action_submit(self) -> None:
+    def submit(self) -> None:
         code = self.query_one(CodeInput).code
         if code is None:
             self.status.error("Type the 6-digit code your current app shows.")

@@ -11,6 +11,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, Static
 
 from totp_tui.ui.screens.base import Wizard, WizardScreen
+from totp_tui.ui.widgets.inputs import FormField
 from totp_tui.ui.widgets.status_line import StatusLine
 from totp_tui.ui.widgets.title_bar import TitleBar
 
@@ -28,9 +29,9 @@ class DoneScreen(WizardScreen):
     """
 
     BINDINGS = [
-        Binding("enter", "finish", "Finish", show=True, priority=True),
-        Binding("ctrl+r", "test_sign_in", "Test sign-in", show=True, priority=True),
-        Binding("escape", "app.finish", "Quit without saving", show=False),
+        Binding("enter", "submit", "Finish", show=True),
+        Binding("ctrl+r", "test_sign_in", "Test sign-in", show=True),
+        Binding("escape", "finish", "Quit without saving", show=False),
     ]
 
     def __init__(self, account: str, offer_save: bool = False, note: str = "") -> None:
@@ -56,7 +57,7 @@ class DoneScreen(WizardScreen):
             )
             if self._offer_save:
                 yield Label("Save these settings as a profile? Type a name, or leave it empty")
-                yield Input(placeholder="e.g. work", id="profile-name", compact=True)
+                yield FormField(placeholder="e.g. work", id="profile-name", compact=True)
             yield StatusLine(self._note, id="status")
         yield Footer()
 
@@ -73,9 +74,12 @@ class DoneScreen(WizardScreen):
         self.status.show(message, "ok")
 
     def action_finish(self) -> None:
+        self.wizard.finish()  # leave, or the next person in kiosk mode
+
+    def submit(self) -> None:
         name = self.query_one("#profile-name", Input).value.strip() if self._offer_save else ""
         if not name:
-            self.wizard.action_finish()  # leave, or the next person in kiosk mode
+            self.wizard.finish()
             return
 
         def saved(message: str) -> None:
@@ -84,7 +88,7 @@ class DoneScreen(WizardScreen):
             self.query_one("#profile-name", Input).disabled = True
             self.status.show(f"{message} Press Enter to finish.", "ok")
 
-        self.wizard.save_settings(self, name, self._account, saved)
+        self.wizard.save_settings(self, name, saved)
 
 
 class StopScreen(Screen[None]):
@@ -96,7 +100,7 @@ class StopScreen(Screen[None]):
 
     BINDINGS = [
         Binding("enter", "restart", "Sign in again", show=True),
-        Binding("q", "app.finish", "Quit", show=False),
+        Binding("q", "finish", "Quit", show=False),
     ]
 
     def __init__(self, title: str, message: str) -> None:
@@ -112,4 +116,10 @@ class StopScreen(Screen[None]):
         yield Footer()
 
     def action_restart(self) -> None:
-        cast(Wizard, self.app).restart()
+        self._wizard().restart()
+
+    def action_finish(self) -> None:
+        self._wizard().finish()
+
+    def _wizard(self) -> Wizard:
+        return cast(Wizard, getattr(self.app, "wizard"))  # noqa: B009

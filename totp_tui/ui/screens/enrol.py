@@ -12,6 +12,7 @@ from totp_tui.qr import QrMatrix
 from totp_tui.ui.screens.base import WizardScreen
 from totp_tui.ui.widgets.code_input import CodeInput
 from totp_tui.ui.widgets.countdown import SessionCountdown
+from totp_tui.ui.widgets.inputs import FormField
 from totp_tui.ui.widgets.qr_code import QrCode
 from totp_tui.ui.widgets.secret_key import SecretKey
 from totp_tui.ui.widgets.status_line import StatusLine
@@ -67,13 +68,12 @@ class EnrolScreen(WizardScreen):
     """
 
     BINDINGS = [
-        Binding("enter", "submit", "Verify", show=True, priority=True),
-        # priority: the focused code field would otherwise swallow the key.
-        Binding("ctrl+y", "copy_secret", "Copy key", show=True, priority=True),
-        # The code field leaves letters to the screen (CodeInput.check_consume_key); the
-        # device-name field keeps them, so z types a z there. Escape also zooms out.
-        Binding("z", "zoom_qr", "Zoom QR", show=True, priority=True),
-        Binding("z", "unzoom_qr", "Back", show=True, priority=True),
+        Binding("enter", "submit", "Verify", show=True),
+        Binding("ctrl+y", "copy_secret", "Copy key", show=True),
+        # The code field leaves letters to the screen (CodeInput.on_key); the device-name
+        # field keeps them, so z types a z there. Escape also zooms out.
+        Binding("z", "zoom_qr", "Zoom QR", show=True),
+        Binding("z", "unzoom_qr", "Back", show=True),
     ]
 
     def __init__(
@@ -119,7 +119,9 @@ class EnrolScreen(WizardScreen):
                 yield StatusLine(id="status")
                 yield Label("Device name (optional, Tab)")
                 # Cognito's FriendlyDeviceName: helps tell authenticators apart later.
-                yield Input(placeholder="totp-tui", id="device-name", compact=True, max_length=64)
+                yield FormField(
+                    placeholder="totp-tui", id="device-name", compact=True, max_length=64
+                )
                 if self._also_offered:
                     names = {"SMS_MFA": "SMS codes", "EMAIL_OTP": "email codes"}
                     factors = " and ".join(names.get(f, f) for f in self._also_offered)
@@ -174,7 +176,7 @@ class EnrolScreen(WizardScreen):
             return zoomed
         return True
 
-    def action_submit(self) -> None:
+    def submit(self) -> None:
         field = self.query_one("#code", CodeInput)
         code = field.code
         if code is None:

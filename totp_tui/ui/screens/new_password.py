@@ -8,7 +8,7 @@ from textual.containers import Vertical
 from textual.widgets import Footer, Input, Label, Static
 
 from totp_tui.ui.screens.base import WizardScreen
-from totp_tui.ui.widgets.inputs import PasswordInput
+from totp_tui.ui.widgets.inputs import FormField, PasswordInput
 from totp_tui.ui.widgets.status_line import StatusLine
 from totp_tui.ui.widgets.title_bar import TitleBar
 
@@ -19,7 +19,7 @@ def attribute_label(name: str) -> str:
 
 
 class NewPasswordScreen(WizardScreen):
-    BINDINGS = [Binding("enter", "submit", "Set password", show=True, priority=True)]
+    BINDINGS = [Binding("enter", "submit", "Set password", show=True)]
 
     def __init__(self, username: str, required_attributes: tuple[str, ...] = ()) -> None:
         super().__init__()
@@ -42,14 +42,14 @@ class NewPasswordScreen(WizardScreen):
             for name in self._attributes:
                 yield Label(attribute_label(name))
                 # One line each: several required attributes must still fit 80x24.
-                yield Input(id=f"attr-{name.replace(':', '-')}", name=name, compact=True)
+                yield FormField(id=f"attr-{name.replace(':', '-')}", name=name, compact=True)
             yield StatusLine(id="status")
         yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#new-password", Input).focus()
 
-    def action_submit(self) -> None:
+    def submit(self) -> None:
         new = self.query_one("#new-password", PasswordInput)
         confirm = self.query_one("#confirm-password", PasswordInput)
         if not new.value:

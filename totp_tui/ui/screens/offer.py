@@ -20,8 +20,8 @@ class OfferScreen(WizardScreen):
     """
 
     BINDINGS = [
-        Binding("enter", "accept", "Continue", show=True, priority=True),
-        Binding("q,escape", "app.finish", "Done", show=True),
+        Binding("enter", "accept", "Continue", show=True),
+        Binding("q,escape", "finish", "Done", show=True),
     ]
 
     def __init__(
@@ -45,3 +45,6 @@ class OfferScreen(WizardScreen):
     def action_accept(self) -> None:
         if not self.in_flight:
             self._accept(self)
+
+    def action_finish(self) -> None:
+        self.wizard.finish()

@@ -26,7 +26,7 @@ from totp_tui.settings import (
     validate_timeout,
 )
 from totp_tui.ui.screens.base import WizardScreen
-from totp_tui.ui.widgets.inputs import PasswordInput
+from totp_tui.ui.widgets.inputs import FormField, PasswordInput
 from totp_tui.ui.widgets.status_line import StatusLine
 from totp_tui.ui.widgets.title_bar import TitleBar
 
@@ -60,7 +60,9 @@ class ProfileFormScreen(WizardScreen):
     """
 
     BINDINGS = [
-        Binding("ctrl+s", "submit", "Save", show=True, priority=True),
+        Binding("ctrl+s", "submit", "Save", show=True),
+        # Enter in a text field saves too (a password manager's auto-type ends with it).
+        Binding("enter", "submit", "Save", show=False),
         Binding("escape", "cancel", "Back", show=True),
     ]
 
@@ -78,22 +80,26 @@ class ProfileFormScreen(WizardScreen):
             )
             with Grid(id="profile-form"):
                 yield Label("Name")
-                yield Input(p.name if p else "", id="name", compact=True, disabled=p is not None)
+                yield FormField(
+                    p.name if p else "", id="name", compact=True, disabled=p is not None
+                )
                 yield Label("User pool id")
-                yield Input(
+                yield FormField(
                     p.user_pool_id if p else "",
                     placeholder="us-east-1_AbC123",
                     id="pool",
                     compact=True,
                 )
                 yield Label("App client id")
-                yield Input(p.client_id if p else "", id="client", compact=True)
+                yield FormField(p.client_id if p else "", id="client", compact=True)
                 yield Label("Client secret")
                 yield PasswordInput(
-                    placeholder="only if the client has one; kept in the keyring", id="secret"
+                    placeholder="only if the client has one; kept in the keyring",
+                    id="secret",
+                    compact=True,
                 )
                 yield Label("Region")
-                yield Input(
+                yield FormField(
                     p.region if p else "", placeholder="from the pool id", id="region", compact=True
                 )
                 yield Label("Sign-in flow")
@@ -105,16 +111,16 @@ class ProfileFormScreen(WizardScreen):
                     compact=True,
                 )
                 yield Label("Issuer")
-                yield Input(p.issuer if p else DEFAULT_ISSUER, id="issuer", compact=True)
+                yield FormField(p.issuer if p else DEFAULT_ISSUER, id="issuer", compact=True)
                 yield Label("Endpoint URL")
-                yield Input(
+                yield FormField(
                     (p.endpoint_url or "") if p else "",
                     placeholder="AWS's",
                     id="endpoint",
                     compact=True,
                 )
                 yield Label("CA bundle")
-                yield Input(
+                yield FormField(
                     (p.ca_bundle or "") if p else "", placeholder="system's", id="ca", compact=True
                 )
                 yield Label("Verify TLS")
@@ -126,7 +132,7 @@ class ProfileFormScreen(WizardScreen):
                     compact=True,
                 )
                 yield Label("Timeouts (s)")
-                yield Input(
+                yield FormField(
                     f"{p.connect_timeout:g} {p.read_timeout:g}"
                     if p
                     else f"{DEFAULT_CONNECT_TIMEOUT:g} {DEFAULT_READ_TIMEOUT:g}",
@@ -140,7 +146,6 @@ class ProfileFormScreen(WizardScreen):
     def on_mount(self) -> None:
         first = "#pool" if self._original else "#name"
         self.query_one(first, Input).focus()
-        self.query_one("#secret", PasswordInput).compact = True
 
     def _text(self, widget_id: str) -> str:
         return self.query_one(f"#{widget_id}", Input).value.strip()
@@ -191,22 +196,20 @@ class ProfileFormScreen(WizardScreen):
         secret = self.query_one("#secret", PasswordInput).value or None
         return ProfileDraft(profile, secret)
 
-    def action_submit(self) -> None:
-        if self.in_flight:
-            return
+    def submit(self) -> None:
         try:
             draft = self.draft()
         except (SettingsError, ProfileError) as error:
             self.status.error(f"{str(error)[:1].upper()}{str(error)[1:]}.")
             return
         if self._save:
-            self.wizard.save_profile(self, draft)
+            self.wizard.profiles.save_profile(self, draft)
         else:
-            self.wizard.use_draft_once(draft)
+            self.wizard.profiles.use_draft_once(self, draft)
 
     def action_cancel(self) -> None:
         self.wipe()
-        self.wizard.show_profiles()
+        self.wizard.profiles.show_profiles()
 
     def wipe(self) -> None:
         self.query_one("#secret", PasswordInput).wipe()

@@ -20,6 +20,13 @@ def describe(profile: Profile) -> str:
     return f"{profile.name}  ({profile.user_pool_id}{where})"
 
 
+class ProfileList(OptionList):
+    """The profiles; Enter is the screen's ("Use", shown in the footer), a click selects."""
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return action != "select" and super().check_action(action, parameters)
+
+
 class ProfilesScreen(WizardScreen):
     CSS = """
     #profile-list {
@@ -29,7 +36,7 @@ class ProfilesScreen(WizardScreen):
     """
 
     BINDINGS = [
-        Binding("enter", "use", "Use", show=True, priority=True),
+        Binding("enter", "use", "Use", show=True),
         Binding("n", "new", "New", show=True),
         Binding("e", "edit", "Edit", show=True),
         Binding("d", "delete", "Delete", show=True),
@@ -48,13 +55,13 @@ class ProfilesScreen(WizardScreen):
                 "Choose the user pool to enrol in. Profiles are kept in the OS keyring.",
                 classes="explain",
             )
-            yield OptionList(id="profile-list")
+            yield ProfileList(id="profile-list")
             yield StatusLine(id="status")
         yield Footer()
 
     def on_mount(self) -> None:
         self.query_one(OptionList).focus()
-        self.wizard.load_profiles(self)
+        self.wizard.profiles.load_profiles(self)
 
     def show_profiles(self, profiles: list[Profile], selected: str | None = None) -> None:
         self.finish()
@@ -96,15 +103,15 @@ class ProfilesScreen(WizardScreen):
         if name is None:
             self.action_new()
             return
-        self.wizard.use_profile(self, self.profiles[name])
+        self.wizard.profiles.use_profile(self, self.profiles[name])
 
     def action_new(self) -> None:
-        self.wizard.edit_profile(None, save=self.keyring_usable)
+        self.wizard.profiles.edit_profile(None, save=self.keyring_usable)
 
     def action_edit(self) -> None:
         name = self._highlighted()
         if name is not None:
-            self.wizard.edit_profile(self.profiles[name], save=True)
+            self.wizard.profiles.edit_profile(self.profiles[name], save=True)
 
     def action_delete(self) -> None:
         name = self._highlighted()
@@ -113,7 +120,7 @@ class ProfilesScreen(WizardScreen):
 
         def answered(yes: bool | None) -> None:
             if yes:
-                self.wizard.delete_profile(self, name)
+                self.wizard.profiles.delete_profile(self, name)
 
         self.app.push_screen(
             ConfirmScreen(f"Delete profile {name}? Its client secret is deleted too."), answered

@@ -10,7 +10,7 @@ from textual.containers import Vertical
 from textual.widgets import Input, Label, Static
 
 from totp_tui.ui.screens.base import WizardScreen
-from totp_tui.ui.widgets.inputs import PasswordInput
+from totp_tui.ui.widgets.inputs import FormField, PasswordInput
 from totp_tui.ui.widgets.status_line import StatusLine
 from totp_tui.ui.widgets.title_bar import TitleBar
 
@@ -19,10 +19,10 @@ if TYPE_CHECKING:
 
 
 class SignInScreen(WizardScreen):
-    # priority: the focused Input's own Enter binding would hide this one from the footer.
+    # Not priority bindings: Enter must come after the characters typed before it.
     BINDINGS = [
-        Binding("enter", "submit", "Sign in", show=True, priority=True),
-        Binding("ctrl+o", "access_token", "Access token", show=True, priority=True),
+        Binding("enter", "submit", "Sign in", show=True),
+        Binding("ctrl+o", "access_token", "Access token", show=True),
     ]
 
     def __init__(
@@ -44,7 +44,7 @@ class SignInScreen(WizardScreen):
             card.border_title = "Sign in"
             yield Static(self._pool_description, classes="pool", markup=False)
             yield Label("Username", classes="first")
-            yield Input(value=self._username, placeholder="name or email", id="username")
+            yield FormField(value=self._username, placeholder="name or email", id="username")
             yield Label("Password")
             yield PasswordInput(id="password")
             yield StatusLine(self._message, id="status")
@@ -88,7 +88,7 @@ class SignInScreen(WizardScreen):
             return  # the app is closing under us
         self.refresh_bindings()  # a footer mounted late shows its keys only on this signal
 
-    def action_submit(self) -> None:
+    def submit(self) -> None:
         username_input = self.query_one("#username", Input)
         username = username_input.value.strip()
         password_input = self.query_one("#password", PasswordInput)

@@ -16,8 +16,8 @@ from totp_tui.ui.widgets.title_bar import TitleBar
 
 class TestSignInScreen(WizardScreen):
     BINDINGS = [
-        Binding("enter", "submit", "Test", show=True, priority=True),
-        Binding("escape", "app.finish", "Done", show=True),
+        Binding("enter", "submit", "Test", show=True),
+        Binding("escape", "finish", "Done", show=True),
     ]
 
     def __init__(self, account: str) -> None:
@@ -45,7 +45,7 @@ class TestSignInScreen(WizardScreen):
     def on_mount(self) -> None:
         self.query_one(PasswordInput).focus()
 
-    def action_submit(self) -> None:
+    def submit(self) -> None:
         password = self.query_one(PasswordInput)
         code_field = self.query_one(CodeInput)
         if not password.value:
@@ -59,7 +59,7 @@ class TestSignInScreen(WizardScreen):
             self.status.error("Type the 6-digit code the app shows now.")
             code_field.focus()
             return
-        self.wizard.test_sign_in(self, self._account, password.value, code)
+        self.wizard.test_sign_in(self, password.value, code)
 
     def show_error(self, message: str) -> None:
         super().show_error(message)
@@ -73,6 +73,9 @@ class TestSignInScreen(WizardScreen):
             "Press Escape to finish.",
             "ok",
         )
+
+    def action_finish(self) -> None:
+        self.wizard.finish()
 
     def wipe(self) -> None:
         self.query_one(PasswordInput).wipe()

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import re
 
-from textual.widgets import Input
+from textual import events
 
 from totp_tui.totp import normalise_code
+from totp_tui.ui.widgets.inputs import FormField
 
 # A space, not \s: \s matches Tab, and a field that claims Tab traps the focus in it.
 _ACCEPTED = re.compile(r"[0-9 ]")
 
 
-class CodeInput(Input):
+class CodeInput(FormField):
     """Six ASCII digits. Spaces are allowed while typing or pasting ("123 456", as apps show
     codes) and dropped by `code`."""
 
@@ -21,9 +22,15 @@ class CodeInput(Input):
         super().__init__(placeholder="123456", restrict=r"[0-9\s]*", max_length=16, id=id)
 
     def check_consume_key(self, key: str, character: str | None) -> bool:
-        """Only digits and spaces: Textual then lets letter keys reach the screen's bindings
-        (such as z, Zoom QR) while this field has focus; Input claims every printable key."""
+        """Only digits and spaces: other printable keys stay available to the screen's
+        bindings (such as z, Zoom QR) while this field has focus."""
         return character is not None and _ACCEPTED.fullmatch(character) is not None
+
+    def on_key(self, event: events.Key) -> None:
+        """Letters and other characters are not typed here (Input would swallow them and
+        ring the bell): they go on to the screen, whose bindings may want them (z)."""
+        if event.is_printable and not self.check_consume_key(event.key, event.character):
+            event.prevent_default()  # skips Input's own handler; the key bubbles on
 
     @property
     def code(self) -> str | None:

@@ -1,0 +1,370 @@
+"""The wizard's one owner: the current attempt (who, their Session or access token), the
+settings and the SDK client; the requests screens send, and the screen each answer leads to.
+
+Everything here runs on the UI thread. Requests run their blocking call in a worker
+(ui/attempt.py's functions, which only return values); the answer comes back through
+ui/request_runner.py, which drops it, forgetting its secrets, if the person has left the
+screen that asked (Back, Escape, a kiosk wipe, a timeout).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from totp_tui.settings import RequestedSettings, Settings
+from totp_tui.ui.attempt import Attempt
+from totp_tui.ui.request_runner import RequestRunner
+from totp_tui.ui.screens.base import WizardScreen
+from totp_tui.ui.screens.sign_in import SignInScreen
+from totp_tui.ui.sdk_client import SdkClient
+
+# The engine, the other screens and the profile store load when first used: start-up is
+# measured, and the first screen needs none of them.
+if TYPE_CHECKING:
+    from textual.app import App
+    from textual.screen import Screen
+
+    from totp_tui.profiles import ProfileStore
+    from totp_tui.ui.engine_requests import Reply
+    from totp_tui.ui.next_screen import Plan
+    from totp_tui.ui.profile_requests import ProfileRequests
+    from totp_tui.ui.start_options import DemoNotice, StartWith
+
+log = logging.getLogger("totp_tui")
+
+ClientFactory = Callable[[Settings], Any]
+
+
+class WizardController:
+    """What screens talk to (their `wizard`, typed by screens/base.py's Wizard)."""
+
+    def __init__(
+        self,
+        app: App[Any],
+        settings: Settings | None,
+        client_factory: ClientFactory,
+        *,
+        demo: DemoNotice | None = None,
+        requested: RequestedSettings | None = None,
+        env: Mapping[str, str] | None = None,
+        store_factory: Callable[[], ProfileStore] | None = None,
+        kiosk: bool = False,
+    ) -> None:
+        self._app = app
+        self.settings = settings
+        self._client = SdkClient(client_factory)
+        self._demo = demo
+        self._requested = requested or RequestedSettings()
+        self._env = dict(env or {})
+        self._store_factory = store_factory
+        self._kiosk = kiosk
+        self.runner = RequestRunner(app)
+        self.attempt = Attempt()
+        self._profiles: ProfileRequests | None = None
+        # How long Cognito's Session lasts: the app client's AuthSessionValidity (3-15 min).
+        self.session_seconds = 180.0
+        # Audit and the kiosk's next person (ui/kiosk.py sets these in kiosk mode).
+        self.audit_enrolment: Callable[[str, str, bool], None] | None = None
+        self.finished: Callable[[], None] = lambda: None
+
+    @property
+    def profiles(self) -> ProfileRequests:
+        if self._profiles is None:
+            from totp_tui.ui.profile_requests import ProfileRequests
+
+            self._profiles = ProfileRequests(
+                self._app,
+                self.runner,
+                self._requested,
+                self._env,
+                self._store_factory,
+                self.start_sign_in,
+            )
+        return self._profiles
+
+    def require_settings(self) -> Settings:
+        if self.settings is None:  # screens that need settings come after they are chosen
+            raise RuntimeError("no user pool chosen")
+        return self.settings
+
+    # Start --------------------------------------------------------------------------------
+
+    def sign_in_screen(self, username: str, message: str = "") -> SignInScreen:
+        s = self.require_settings()
+        # The region is the pool id's prefix (validated), so it is not repeated.
+        pool = f"Pool {s.user_pool_id}\nClient {s.client_id}"
+        if s.endpoint_url:
+            pool += f"\nEndpoint {s.endpoint_url}"
+        return SignInScreen(pool, username=username, message=message, demo=self._demo)
+
+    def warm_up(self) -> None:
+        """boto3 and pycognito take a few hundred ms to import: load them while the person
+        types. A failure is reported when they sign in, with a proper message."""
+        settings = self.require_settings()
+
+        def load() -> None:
+            try:
+                self._client.get(settings)
+                import pycognito.aws_srp  # noqa: F401
+            except Exception:
+                log.debug("warm-up failed", exc_info=False)
+
+        self.runner.run(None, "Loading the AWS SDK", load, lambda _: None)
+        if settings.save:
+            self.profiles.check_keyring_once()
+
+    def start_sign_in(self, settings: Settings, username: str = "") -> None:
+        """A profile (or the form) chose the pool: sign in to it."""
+        self.settings = settings
+        self.warm_up()
+        self._replace(self.sign_in_screen(username))
+
+    def start_elsewhere(self, screen: WizardScreen, start: StartWith) -> None:
+        """--access-token or --session: the sign-in form is skipped."""
+        if start.access_token:
+            self.use_access_token(screen, start.access_token)
+        elif start.session:
+            self.continue_session(screen, start.username, start.session)
+
+    # Requests from screens ---------------------------------------------------------------
+
+    def sign_in(self, screen: WizardScreen, username: str, password: str) -> None:
+        from totp_tui.ui import engine_requests as requests
+
+        self.attempt.account = username  # the label their app will show
+        settings, client = self.require_settings(), self._client
+        self._ask(
+            screen, "Signing in…", lambda: requests.sign_in(settings, client, username, password)
+        )
+
+    def continue_session(self, screen: WizardScreen, username: str, session: str) -> None:
+        from totp_tui.ui import engine_requests as requests
+
+        self.attempt.account = username
+        settings, client = self.require_settings(), self._client
+        self._ask(
+            screen,
+            "Continuing the sign-in…",
+            lambda: requests.continue_session(settings, client, username, session),
+        )
+
+    def set_new_password(
+        self, screen: WizardScreen, new_password: str, attributes: dict[str, str]
+    ) -> None:
+        flow = self._require_flow()
+        self._ask(
+            screen,
+            "Setting the new password…",
+            self._step(lambda: flow.set_new_password(new_password, attributes), flow),
+        )
+
+    def verify_code(self, screen: WizardScreen, code: str, device_name: str = "") -> None:
+        enrolment = self.attempt.enrolment or self._require_flow()
+        self._ask(
+            screen,
+            "Checking the code…",
+            self._step(lambda: enrolment.verify_code(code, device_name), enrolment),
+        )
+
+    def answer_code(self, screen: WizardScreen, code: str) -> None:
+        flow = self._require_flow()
+        self._ask(screen, "Checking the code…", self._step(lambda: flow.answer_code(code), flow))
+
+    def enrol_signed_in(self, screen: WizardScreen) -> None:
+        """Set up a new authenticator with the signed-in user's access token (opt in, or
+        replace the old one)."""
+        from totp_tui.ui import engine_requests as requests
+
+        flow, settings, account = (
+            self._require_flow(),
+            self.require_settings(),
+            self.attempt.account,
+        )
+        self._ask(
+            screen, "Getting a new key…", lambda: requests.enrol_signed_in(settings, flow, account)
+        )
+
+    def ask_access_token(self) -> None:
+        from totp_tui.ui.screens.access_token import AccessTokenScreen
+
+        self._replace(AccessTokenScreen())
+
+    def use_access_token(self, screen: WizardScreen, access_token: str) -> None:
+        from totp_tui.ui import engine_requests as requests
+
+        settings, client = self.require_settings(), self._client
+        self._ask(
+            screen,
+            "Checking the access token…",
+            lambda: requests.use_access_token(settings, client, access_token),
+        )
+
+    def start_test_sign_in(self) -> None:
+        from totp_tui.ui.screens.test_sign_in import TestSignInScreen
+
+        self._replace(TestSignInScreen(self.attempt.account))
+
+    def test_sign_in(self, screen: WizardScreen, password: str, code: str) -> None:
+        """A fresh sign-in that must meet SOFTWARE_TOKEN_MFA, answered with the new app's code."""
+        from totp_tui.ui import engine_requests as requests
+
+        settings, client, account = self.require_settings(), self._client, self.attempt.account
+        self._ask(
+            screen,
+            "Signing in again…",
+            lambda: requests.test_sign_in(settings, client, account, password, code),
+            testing=True,
+        )
+
+    def save_settings(self, screen: WizardScreen, name: str, done: Callable[[str], None]) -> None:
+        """Save this run's settings, with the username, as profile `name`."""
+        self.profiles.save_settings(
+            screen, self.require_settings(), name, self.attempt.account, done
+        )
+
+    def restart(self, message: str = "") -> None:
+        """Back to an empty sign-in (username kept), forgetting the Session or token."""
+        self._forget()
+        # The name typed so far, else the one given on the command line or by the profile
+        # (empty in kiosk mode, where the settings never hold one).
+        username = self.attempt.account or (self.settings.username if self.settings else "")
+        self._replace(self.sign_in_screen(username, message))
+
+    def next_person(self, message: str = "") -> None:
+        """Forget everything of this person, their name included; an empty sign-in."""
+        self.attempt.forget(account=True)
+        self.restart(message)
+
+    def finish(self) -> None:
+        """Done with this person: the next one in kiosk mode, else leave."""
+        self.finished()
+
+    def forget_everything(self) -> None:
+        """Leaving: nothing of the person stays in memory or on screen."""
+        self._forget()
+        self.attempt.forget(account=True)
+
+    # Answers --------------------------------------------------------------------------------
+
+    def _step(self, step: Callable[[], Any], holder: Any) -> Callable[[], Reply]:
+        """A step of the attempt's own flow or enrolment, as a request returning a Reply."""
+        from totp_tui.ui import engine_requests as requests
+
+        issuer, account = self.require_settings().issuer, self.attempt.account
+        return lambda: requests.ask(
+            step, issuer=issuer, account=account, clock=holder, used=(holder,)
+        )
+
+    def _ask(
+        self,
+        screen: WizardScreen,
+        busy_text: str,
+        call: Callable[[], Reply],
+        testing: bool = False,
+    ) -> None:
+        if not screen.begin(busy_text):
+            return  # a request is already running: a second Enter does nothing
+        self.runner.run(
+            screen,
+            busy_text,
+            call,
+            lambda reply: self._answered(screen, reply, testing),
+            lambda reply: reply.forget(),
+        )
+
+    def _answered(self, screen: WizardScreen, reply: Reply, testing: bool) -> None:
+        from totp_tui.cognito.errors import CognitoError
+        from totp_tui.ui.next_screen import Situation, ends_the_attempt, next_screen
+
+        if isinstance(reply.answer, CognitoError):
+            log.info("request failed: %s", reply.answer.code)
+            reply.forget_started()
+        else:
+            self.attempt.take(reply)
+        settings = self.require_settings()
+        plan = next_screen(
+            reply.answer,
+            Situation(
+                account=self.attempt.account,
+                issuer=settings.issuer,
+                kiosk=self._kiosk,
+                token_mode=self.attempt.token_mode,
+                session_seconds=self.session_seconds,
+                testing=testing,
+            ),
+        )
+        log.info("next: %s", type(plan).__name__)
+        if ends_the_attempt(plan):
+            self._forget()
+        self._show(screen, plan, reply)
+
+    def _show(self, screen: WizardScreen, plan: Plan, reply: Reply) -> None:
+        from totp_tui.ui import next_screen as n
+
+        if isinstance(plan, n.ShowError):
+            screen.show_error(plan.message)
+            return
+        screen.finish()
+        if isinstance(plan, n.SignInAgain):
+            self.restart(plan.message)
+        elif isinstance(plan, n.NewAppWorks):
+            from totp_tui.ui.screens.test_sign_in import TestSignInScreen
+
+            if isinstance(screen, TestSignInScreen):
+                screen.passed()
+        elif isinstance(plan, n.ShowEnrolled):
+            if plan.audit and self.audit_enrolment is not None:
+                self.audit_enrolment(
+                    self.require_settings().user_pool_id, plan.account, plan.replaced
+                )
+            self._replace(self._done_screen(plan.account))
+        else:
+            from totp_tui.ui.screen_for_plan import screen_for
+
+            self._replace(screen_for(plan, reply, self.enrol_signed_in))
+
+    def _done_screen(self, account: str) -> Screen[None]:
+        """Enrolled: save back to the profile used, or offer to save the flags as one."""
+        from totp_tui.ui.screens.done import DoneScreen
+
+        settings = self.require_settings()
+        status = self._profiles.keyring_status if self._profiles else None
+        if not settings.save:
+            return DoneScreen(account)
+        if status is not None and not status.usable:
+            return DoneScreen(account, note=f"Profiles cannot be saved here. {status.message}")
+        if settings.profile_name is None:
+            return DoneScreen(account, offer_save=True)
+        screen = DoneScreen(account)
+        name = settings.profile_name
+        # After the screen is mounted: its status line shows the outcome.
+        self._app.call_after_refresh(
+            self.profiles.save_settings, screen, settings, name, account, screen.show_saved
+        )
+        return screen
+
+    # Leaving a screen ---------------------------------------------------------------------
+
+    def _require_flow(self) -> Any:
+        if self.attempt.flow is None:  # a screen outlived its flow: cannot happen through the UI
+            raise RuntimeError("no sign-in in progress")
+        return self.attempt.flow
+
+    def _forget(self) -> None:
+        """The Session or token goes, and so does every answer still on its way."""
+        self.runner.forget_in_flight()
+        self.attempt.forget()
+
+    def _replace(self, screen: Screen[None]) -> None:
+        self.wipe_screen()
+        self._app.switch_screen(screen)
+
+    def wipe_screen(self) -> None:
+        try:
+            screen = self._app.screen
+        except Exception:  # no screen yet (a crash at start-up): nothing to wipe
+            return
+        if isinstance(screen, WizardScreen):
+            screen.wipe()
