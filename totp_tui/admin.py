@@ -15,8 +15,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from totp_tui.cognito.client import client_config
 from totp_tui.cognito.errors import from_client_error, from_exception
-from totp_tui.settings import Settings
+from totp_tui.settings import PoolConnection
 
 if TYPE_CHECKING:
     import boto3
@@ -126,37 +127,20 @@ def require_credentials(session: boto3.Session, aws_profile: str | None = None) 
         raise admin_error(NoCredentialsError(), aws_profile=aws_profile)
 
 
-def _config(settings: Settings, timeout: float | None = None, attempts: int = 3) -> Any:
-    from botocore.config import Config
-
-    if not settings.verify_ssl:
-        # Asked for with --no-verify-ssl: urllib3 would warn on stderr at every request.
-        import warnings
-
-        from urllib3.exceptions import InsecureRequestWarning
-
-        warnings.simplefilter("ignore", InsecureRequestWarning)
-    return Config(
-        region_name=settings.region,
-        retries={"mode": "standard", "total_max_attempts": attempts},
-        connect_timeout=timeout or settings.connect_timeout,
-        read_timeout=timeout or settings.read_timeout,
-        user_agent_extra="totp-tui",
-    )
-
-
-def admin_client(session: boto3.Session, settings: Settings) -> CognitoIdentityProviderClient:
+def admin_client(session: boto3.Session, settings: PoolConnection) -> CognitoIdentityProviderClient:
     """A SIGNED Cognito client for the Admin* APIs, which IAM authorizes."""
     return session.client(
         "cognito-idp",
         region_name=settings.region,
         endpoint_url=settings.endpoint_url,
         verify=settings.verify,
-        config=_config(settings),
+        config=client_config(settings),
     )
 
 
-def sts_client(session: boto3.Session, settings: Settings, endpoint_url: str | None = None) -> Any:
+def sts_client(
+    session: boto3.Session, settings: PoolConnection, endpoint_url: str | None = None
+) -> Any:
     """An STS client for GetCallerIdentity: one attempt, short timeouts.
 
     `endpoint_url` defaults to the Cognito endpoint when one is set (a local emulator serves
@@ -167,7 +151,7 @@ def sts_client(session: boto3.Session, settings: Settings, endpoint_url: str | N
         region_name=settings.region,
         endpoint_url=endpoint_url or settings.endpoint_url,
         verify=settings.verify,
-        config=_config(settings, timeout=STS_TIMEOUT, attempts=1),
+        config=client_config(settings, timeout=STS_TIMEOUT, attempts=1),
     )
 
 
@@ -203,7 +187,7 @@ class OperatorLookup:
 
 
 def get_mfa_status(
-    client: CognitoIdentityProviderClient, settings: Settings, username: str
+    client: CognitoIdentityProviderClient, settings: PoolConnection, username: str
 ) -> MfaStatus:
     """AdminGetUser. Raises AdminError."""
     try:
@@ -223,7 +207,9 @@ def get_mfa_status(
     )
 
 
-def reset_totp(client: CognitoIdentityProviderClient, settings: Settings, username: str) -> None:
+def reset_totp(
+    client: CognitoIdentityProviderClient, settings: PoolConnection, username: str
+) -> None:
     """AdminSetUserMFAPreference with TOTP neither enabled nor preferred. Raises AdminError.
 
     Cognito keeps the verified secret: this changes the user's MFA settings, not the token.
@@ -249,7 +235,7 @@ def boto_errors() -> tuple[type[Exception], ...]:
     return (BotoCoreError, ClientError, ResponseParserError)
 
 
-def pool_arn(settings: Settings, account: str = "*") -> str:
+def pool_arn(settings: PoolConnection, account: str = "*") -> str:
     """The user pool's ARN, as an IAM policy names it ("*" for an unknown account)."""
     region = settings.region
     partition = (
@@ -276,7 +262,7 @@ def client_error_details(error: Any) -> tuple[str, str]:
 def admin_error(
     error: BaseException,
     action: str | None = None,
-    settings: Settings | None = None,
+    settings: PoolConnection | None = None,
     username: str = "",
     aws_profile: str | None = None,
 ) -> AdminError:
@@ -322,7 +308,7 @@ def admin_error(
 
 
 def _service_error(
-    code: str, message: str, action: str | None, settings: Settings | None, username: str
+    code: str, message: str, action: str | None, settings: PoolConnection | None, username: str
 ) -> AdminError:
     pool = settings.user_pool_id if settings else "the user pool"
     if code in _DENIED and action is not None and action in IAM_ACTIONS and settings:

@@ -16,16 +16,16 @@ import argparse
 import os
 import sys
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from totp_tui import admin, audit
 from totp_tui.cli import add_network_options, fail, requested
 from totp_tui.cli_output import confirm, print_record
 from totp_tui.settings import (
-    Settings,
+    AdminSettings,
     SettingsError,
-    effective_settings,
+    effective_admin_settings,
     requested_profile_name,
     validate_endpoint_url,
 )
@@ -36,9 +36,6 @@ if TYPE_CHECKING:
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_INTERRUPTED = 130
-# The admin APIs take no app client, but Settings always names one: a profile brings its own,
-# otherwise this stands in. It is never sent anywhere.
-NO_APP_CLIENT = "none"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -136,15 +133,15 @@ def run_admin(argv: Sequence[str]) -> int:
             )
 
 
-def pool_settings(args: argparse.Namespace, env: Mapping[str, str]) -> Settings:
+def pool_settings(args: argparse.Namespace, env: Mapping[str, str]) -> AdminSettings:
     """The pool and network settings, merged as for the wizard. Raises SettingsError."""
-    flags = replace(requested(args), client_id=NO_APP_CLIENT)
+    flags = requested(args)
     profile = None
     if requested_profile_name(flags, env):  # keyring is imported only then
         from totp_tui.profiles_cli import load_profile_for_wizard
 
         profile, _client_secret = load_profile_for_wizard(flags, env)  # the secret is unused
-    return effective_settings(flags, env, profile)
+    return effective_admin_settings(flags, env, profile)
 
 
 @dataclass
@@ -153,7 +150,7 @@ class _Action:
 
     log: audit.AuditLog
     name: str
-    settings: Settings
+    settings: AdminSettings
     username: str
     aws_profile: str | None
     lookup: admin.OperatorLookup | None = field(default=None, init=False)

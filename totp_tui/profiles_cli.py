@@ -26,7 +26,9 @@ from totp_tui.profiles import (
     profile_from_settings,
     validate_name,
 )
+from totp_tui.sentences import as_sentence
 from totp_tui.settings import (
+    CLIENT_SECRET_VARIABLE,
     RequestedSettings,
     SettingsError,
     effective_settings,
@@ -35,7 +37,6 @@ from totp_tui.settings import (
 
 EXIT_OK = 0
 EXIT_KEYRING = 1
-SECRET_VARIABLE = "TOTP_TUI_CLIENT_SECRET"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -57,7 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
         "save",
         help="save a profile from flags, for scripts (replaces one of the same name)",
         description="Save a profile from flags, replacing any profile of the same name. "
-        f"The app client secret, if any, comes from {SECRET_VARIABLE} (without it, the "
+        f"The app client secret, if any, comes from {CLIENT_SECRET_VARIABLE} (without it, the "
         "profile has none). Other environment variables are not saved.",
     )
     save.add_argument("name", metavar="NAME")
@@ -122,10 +123,12 @@ def _delete(store: ProfileStore, args: argparse.Namespace) -> int:
 
 def _save(store: ProfileStore, args: argparse.Namespace) -> int:
     name = validate_name(args.name)
-    secret = os.environ.get(SECRET_VARIABLE) or None
+    secret = os.environ.get(CLIENT_SECRET_VARIABLE) or None
     # Only the secret comes from the environment: AWS_REGION, AWS_ENDPOINT_URL... describe this
     # shell, not the pool, and would otherwise stick to the profile.
-    settings = effective_settings(requested(args), {SECRET_VARIABLE: secret} if secret else {})
+    settings = effective_settings(
+        requested(args), {CLIENT_SECRET_VARIABLE: secret} if secret else {}
+    )
     store.save(profile_from_settings(settings, name, remember_username=True))
     try:
         if secret:
@@ -162,17 +165,17 @@ def load_profile_for_wizard(
     try:
         profile = store.load(name)
         # The environment's secret wins anyway: then the stored one need not be read at all.
-        secret = None if env.get(SECRET_VARIABLE) else store.get_client_secret(name)
+        secret = None if env.get(CLIENT_SECRET_VARIABLE) else store.get_client_secret(name)
     except KeyringAccessError as error:
         if flags.user_pool_id and flags.client_id:
             print(
                 f"totp-tui: warning: profile {name!r} was not loaded, so only the command line's"
-                f" settings are used: {_sentence(str(error))}",
+                f" settings are used: {as_sentence(str(error), capital=False)}",
                 file=sys.stderr,
             )
             return None, None
         raise SettingsError(
-            f"{_sentence(str(error))} To enrol without the profile,"
+            f"{as_sentence(str(error), capital=False)} To enrol without the profile,"
             " give --user-pool-id and --client-id."
         ) from None
     except ProfileNotFoundError as error:
@@ -180,7 +183,3 @@ def load_profile_for_wizard(
     except ProfileError as error:
         raise SettingsError(str(error)) from None
     return profile, secret
-
-
-def _sentence(text: str) -> str:
-    return text if text.endswith(".") else f"{text}."

@@ -11,7 +11,7 @@ import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 from urllib.parse import urlsplit
 
 from totp_tui.setting_sources import (
@@ -31,6 +31,8 @@ AuthFlow = Literal["USER_SRP_AUTH", "USER_PASSWORD_AUTH"]
 AUTH_FLOWS: tuple[AuthFlow, ...] = ("USER_SRP_AUTH", "USER_PASSWORD_AUTH")
 
 DEFAULT_ISSUER = "AWSCognito"
+# The app client secret comes from here or a profile's keyring entry, never from a flag.
+CLIENT_SECRET_VARIABLE = "TOTP_TUI_CLIENT_SECRET"
 DEFAULT_CONNECT_TIMEOUT = 10.0
 DEFAULT_READ_TIMEOUT = 30.0
 
@@ -76,10 +78,52 @@ class Settings:
 
     @property
     def verify(self) -> bool | str:
-        """botocore's `verify` argument: False, a CA bundle path, or True."""
-        if not self.verify_ssl:
-            return False
-        return self.ca_bundle or True
+        return botocore_verify(self.verify_ssl, self.ca_bundle)
+
+
+def botocore_verify(verify_ssl: bool, ca_bundle: str | None) -> bool | str:
+    """botocore's `verify` argument: False, a CA bundle path, or True."""
+    if not verify_ssl:
+        return False
+    return ca_bundle or True
+
+
+class PoolConnection(Protocol):
+    """How to reach one user pool: what the admin commands and any boto3 client need."""
+
+    @property
+    def region(self) -> str: ...
+    @property
+    def user_pool_id(self) -> str: ...
+    @property
+    def endpoint_url(self) -> str | None: ...
+    @property
+    def verify_ssl(self) -> bool: ...
+    @property
+    def verify(self) -> bool | str: ...
+    @property
+    def connect_timeout(self) -> float: ...
+    @property
+    def read_timeout(self) -> float: ...
+
+
+@dataclass(frozen=True)
+class AdminSettings:
+    """What the admin commands need: a pool and how to reach it. No app client: the Admin*
+    APIs take none, and IAM authorises them."""
+
+    region: str
+    user_pool_id: str
+    endpoint_url: str | None = None
+    verify_ssl: bool = True
+    ca_bundle: str | None = None
+    connect_timeout: float = DEFAULT_CONNECT_TIMEOUT
+    read_timeout: float = DEFAULT_READ_TIMEOUT
+    sources: SettingSources = field(default=SettingSources(), repr=False, compare=False)
+
+    @property
+    def verify(self) -> bool | str:
+        return botocore_verify(self.verify_ssl, self.ca_bundle)
 
 
 def region_of_pool(user_pool_id: str) -> str:
@@ -193,6 +237,55 @@ def effective_settings(
     """
     if profile_client_secret is not None and profile is None:
         raise ValueError("a profile's client secret needs its profile")
+    merge, profile_name = _picker(flags, env, profile, profile_client_secret)
+    user_pool_id = _pool_id(merge)
+    client_id = merge.pick("client_id")
+    if not client_id:
+        raise SettingsError("--client-id is required (the app client's id)")
+    connection = _connection(merge, user_pool_id)
+    merge.checked(lambda: validate_client_id(client_id), "client_id")
+    auth_flow = merge.pick("auth_flow") or "USER_SRP_AUTH"
+    if auth_flow not in AUTH_FLOWS:  # only a flag can be wrong: Profile checks its own
+        raise SettingsError(f"--auth-flow must be one of {', '.join(AUTH_FLOWS)}")
+    # keep_empty: an empty --issuer is refused, not replaced by the default.
+    issuer = merge.pick("issuer", keep_empty=True)
+    issuer = merge.checked(
+        lambda: validate_issuer(DEFAULT_ISSUER if issuer is None else issuer), "issuer"
+    )
+    return Settings(
+        client_id=client_id,
+        # No flag for it (flags show in `ps`); its source is noted, its value never logged.
+        client_secret=merge.pick("client_secret", CLIENT_SECRET_VARIABLE),
+        auth_flow=auth_flow,  # checked against AUTH_FLOWS above
+        issuer=issuer,
+        username=merge.pick("username") or "",
+        debug=flags.debug,
+        log_file=flags.log_file,
+        save=flags.save,
+        profile_name=profile_name or (profile.name if profile else None),
+        loaded_profile=profile,
+        sources=SettingSources.of(merge.sources),
+        **connection,
+    )
+
+
+def effective_admin_settings(
+    flags: RequestedSettings, env: Mapping[str, str], profile: Profile | None = None
+) -> AdminSettings:
+    """The pool and how to reach it, merged as for the wizard (flags > environment >
+    profile > defaults); a profile's app client, if any, plays no part."""
+    merge, _ = _picker(flags, env, profile, None)
+    connection = _connection(merge, _pool_id(merge))
+    return AdminSettings(sources=SettingSources.of(merge.sources), **connection)
+
+
+def _picker(
+    flags: RequestedSettings,
+    env: Mapping[str, str],
+    profile: Profile | None,
+    profile_client_secret: str | None,
+) -> tuple[SourcePicker, str | None]:
+    """The merge of flags, environment and profile, and the profile's name if one is used."""
     profile_name = requested_profile_name(flags, env)
     if profile is not None and profile_name not in (None, profile.name):
         raise ValueError(f"profile {profile_name!r} was asked for, not {profile.name!r}")
@@ -207,32 +300,26 @@ def effective_settings(
         merge.sources["profile_name"] = env_source("TOTP_TUI_PROFILE")
     elif profile is not None:  # given by the caller (picked on the profile screen)
         merge.sources["profile_name"] = profile_source(profile.name)
+    return merge, profile_name
 
-    user_pool_id = merge.pick("user_pool_id")
+
+def _pool_id(merge: SourcePicker) -> str:
+    user_pool_id: str | None = merge.pick("user_pool_id")
     if not user_pool_id:
         raise SettingsError(
             "--user-pool-id is required, e.g. --user-pool-id us-east-1_AbC123"
             " (or --profile NAME for a saved profile)"
         )
-    client_id = merge.pick("client_id")
-    if not client_id:
-        raise SettingsError("--client-id is required (the app client's id)")
+    return user_pool_id
+
+
+def _connection(merge: SourcePicker, user_pool_id: str) -> dict[str, Any]:
+    """Region, pool, endpoint, TLS and timeouts, validated: PoolConnection's fields."""
     region = merge.pick("region", "AWS_REGION", "AWS_DEFAULT_REGION") or merge.checked(
         lambda: region_of_pool(user_pool_id), "user_pool_id"
     )
     merge.checked(lambda: validate_region(region), "region")
     merge.checked(lambda: validate_pool_id(user_pool_id, region), "region", "user_pool_id")
-    merge.checked(lambda: validate_client_id(client_id), "client_id")
-
-    auth_flow = merge.pick("auth_flow") or "USER_SRP_AUTH"
-    if auth_flow not in AUTH_FLOWS:  # only a flag can be wrong: Profile checks its own
-        raise SettingsError(f"--auth-flow must be one of {', '.join(AUTH_FLOWS)}")
-    # keep_empty: an empty --issuer is refused, not replaced by the default.
-    issuer = merge.pick("issuer", keep_empty=True)
-    issuer = merge.checked(
-        lambda: validate_issuer(DEFAULT_ISSUER if issuer is None else issuer), "issuer"
-    )
-
     endpoint_url = merge.pick(
         "endpoint_url", "AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER", "AWS_ENDPOINT_URL"
     )
@@ -242,7 +329,6 @@ def effective_settings(
     if ca_bundle:
         merge.checked(lambda: validate_ca_bundle(ca_bundle), "ca_bundle")
     verify_ssl = merge.pick("verify_ssl")
-
     # "is None", not "or": an explicit 0 must be refused, not silently replaced by the default.
     connect_timeout = merge.pick("connect_timeout")
     connect_timeout = merge.checked(
@@ -259,25 +345,12 @@ def effective_settings(
         ),
         "read_timeout",
     )
-
-    return Settings(
-        region=region,
-        user_pool_id=user_pool_id,
-        client_id=client_id,
-        # No flag for it (flags show in `ps`); its source is noted, its value never logged.
-        client_secret=merge.pick("client_secret", "TOTP_TUI_CLIENT_SECRET"),
-        auth_flow=auth_flow,  # checked against AUTH_FLOWS above
-        issuer=issuer,
-        username=merge.pick("username") or "",
-        endpoint_url=endpoint_url,
-        verify_ssl=True if verify_ssl is None else verify_ssl,
-        ca_bundle=ca_bundle,
-        connect_timeout=connect_timeout,
-        read_timeout=read_timeout,
-        debug=flags.debug,
-        log_file=flags.log_file,
-        save=flags.save,
-        profile_name=profile_name or (profile.name if profile else None),
-        loaded_profile=profile,
-        sources=SettingSources.of(merge.sources),
-    )
+    return {
+        "region": region,
+        "user_pool_id": user_pool_id,
+        "endpoint_url": endpoint_url,
+        "verify_ssl": True if verify_ssl is None else verify_ssl,
+        "ca_bundle": ca_bundle,
+        "connect_timeout": connect_timeout,
+        "read_timeout": read_timeout,
+    }

@@ -15,10 +15,13 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input
 
 from tests.ui_driving import PUBLIC_TEST_SECRET
+from totp_tui.cognito.flow import NOT_HANDLED
+from totp_tui.cognito.steps import ChallengeNotHandled
 from totp_tui.qr import make_matrix
 from totp_tui.settings import Settings
 from totp_tui.totp import build_key_uri
 from totp_tui.ui.app import TotpApp
+from totp_tui.ui.next_screen import ShowStop, Situation, next_screen
 from totp_tui.ui.screens.done import DoneScreen, StopScreen
 from totp_tui.ui.screens.enrol import EnrolScreen
 from totp_tui.ui.screens.new_password import NewPasswordScreen
@@ -84,13 +87,13 @@ def done_screen() -> DoneScreen:
     return DoneScreen(ACCOUNT)
 
 
-def nothing_to_set_up_screen() -> StopScreen:
-    # The text TotpApp shows when Cognito signs the user in without MFA_SETUP.
-    return StopScreen(
-        "Signed in, nothing to set up",
-        f"{ACCOUNT} signed in without being asked to set up MFA: this user pool does not "
-        "require it for this account. Nothing was changed.",
-    )
+def challenge_not_handled_screen() -> StopScreen:
+    """What the wizard shows for a custom sign-in challenge: the screen the engine's answer
+    leads to, built as the app builds it."""
+    answer = ChallengeNotHandled(ACCOUNT, "CUSTOM_CHALLENGE", NOT_HANDLED["CUSTOM_CHALLENGE"])
+    plan = next_screen(answer, Situation(account=ACCOUNT, issuer=ISSUER))
+    assert isinstance(plan, ShowStop)
+    return StopScreen(plan.title, plan.message)
 
 
 async def steady_cursor(pilot: Pilot[Any]) -> None:

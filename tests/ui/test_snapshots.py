@@ -17,10 +17,10 @@ from tests.ui.snapshot_apps import (
     DEMO_NOTICE,
     DEMO_SETTINGS,
     SnapshotApp,
+    challenge_not_handled_screen,
     done_screen,
     enrol_screen,
     new_password_screen,
-    nothing_to_set_up_screen,
     steady_cursor,
 )
 from totp_tui.cognito.errors import from_client_error
@@ -94,6 +94,6 @@ class TestDoneScreen:
 
 
 class TestStopScreen:
-    def test_signed_in_nothing_to_set_up(self, snap_compare: SnapCompare) -> None:
-        app = SnapshotApp(nothing_to_set_up_screen)
+    def test_challenge_not_handled(self, snap_compare: SnapCompare) -> None:
+        app = SnapshotApp(challenge_not_handled_screen)
         assert snap_compare(app, terminal_size=SIZE)

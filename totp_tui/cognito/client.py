@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from totp_tui.settings import Settings
+from totp_tui.settings import PoolConnection, Settings
 
 if TYPE_CHECKING:
+    from botocore.config import Config
     from mypy_boto3_cognito_idp import CognitoIdentityProviderClient
 
 
@@ -19,10 +20,31 @@ def make_client(settings: Settings) -> CognitoIdentityProviderClient:
     screen is up before it loads.
     """
     import boto3
+
+    session = boto3.session.Session()
+    return session.client(
+        "cognito-idp",
+        region_name=settings.region,
+        endpoint_url=settings.endpoint_url,
+        verify=settings.verify,
+        config=client_config(settings, unsigned=True),
+    )
+
+
+def client_config(
+    pool: PoolConnection, *, unsigned: bool = False, attempts: int = 3, timeout: float | None = None
+) -> Config:
+    """botocore's settings for any client of ours (the user APIs unsigned, the Admin* APIs
+    and STS signed): the pool's region and timeouts, standard retries.
+
+    Three attempts in all by default (max_attempts would count retries: four), with standard
+    mode's backoff for throttling and 5xx: a dead endpoint with the default timeouts then
+    answers in about 1.5 minutes rather than 2.
+    """
     from botocore import UNSIGNED
     from botocore.config import Config
 
-    if not settings.verify_ssl:
+    if not pool.verify_ssl:
         # The user asked for it with --no-verify-ssl; urllib3 would otherwise print a
         # warning to stderr on every request, over the wizard's screen.
         import warnings
@@ -30,23 +52,12 @@ def make_client(settings: Settings) -> CognitoIdentityProviderClient:
         from urllib3.exceptions import InsecureRequestWarning
 
         warnings.simplefilter("ignore", InsecureRequestWarning)
-
-    config = Config(
-        signature_version=UNSIGNED,
-        region_name=settings.region,
-        # Three attempts in all (max_attempts would count retries: four), with standard
-        # mode's backoff for throttling and 5xx: a dead endpoint with the default timeouts
-        # then answers in about 1.5 minutes rather than 2.
-        retries={"mode": "standard", "total_max_attempts": 3},
-        connect_timeout=settings.connect_timeout,
-        read_timeout=settings.read_timeout,
+    signing = {"signature_version": UNSIGNED} if unsigned else {}
+    return Config(
+        region_name=pool.region,
+        retries={"mode": "standard", "total_max_attempts": attempts},
+        connect_timeout=timeout or pool.connect_timeout,
+        read_timeout=timeout or pool.read_timeout,
         user_agent_extra="totp-tui",
-    )
-    session = boto3.session.Session()
-    return session.client(
-        "cognito-idp",
-        region_name=settings.region,
-        endpoint_url=settings.endpoint_url,
-        verify=settings.verify,
-        config=config,
+        **signing,
     )

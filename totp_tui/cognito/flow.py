@@ -14,8 +14,8 @@ import hmac
 import json
 from typing import TYPE_CHECKING, Any
 
-from totp_tui.cognito.errors import NOT_COGNITO, CognitoError, Recovery
-from totp_tui.cognito.service_calls import ServiceCalls
+from totp_tui.cognito.errors import CognitoError, Recovery
+from totp_tui.cognito.service_calls import ServiceCalls, not_cognito, require_verified
 
 # The step values live in steps.py; they are re-exported here for callers of the flow.
 from totp_tui.cognito.steps import (
@@ -89,7 +89,7 @@ def _required_attributes(parameters: dict[str, str]) -> tuple[str, ...]:
     return tuple(str(name).removeprefix("userAttributes.") for name in names)
 
 
-_NOT_HANDLED = {
+NOT_HANDLED = {
     "SELECT_MFA_TYPE": (
         "Cognito asks this account to choose between MFA methods, and an authenticator "
         "app is not among them. Ask the pool's administrator to enable TOTP."
@@ -99,12 +99,6 @@ _NOT_HANDLED = {
     "CUSTOM_CHALLENGE": "This user pool uses a custom sign-in challenge, not handled here.",
     "DEVICE_SRP_AUTH": "This user pool asks for device authentication, not handled here.",
 }
-
-
-def _not_cognito() -> CognitoError:
-    # botocore turns a 200 answer that is not JSON (a captive portal's page) into a dict with
-    # none of Cognito's fields.
-    return CognitoError("UnexpectedResponse", NOT_COGNITO.message, NOT_COGNITO.recovery)
 
 
 # --- The flow --------------------------------------------------------------------------------
@@ -174,17 +168,9 @@ class EnrolmentFlow:
             UserCode=code,
             FriendlyDeviceName=device_name or DEFAULT_DEVICE_NAME,
         )
-        if "Status" not in response:
-            # A captive portal's 200 page: botocore parses it into {"message": <page>}. Not a
-            # verdict on the code, so it must not say the code was wrong.
-            raise _not_cognito()
-        self._session = response.get("Session") or self._session
-        if response.get("Status") != "SUCCESS":
-            raise CognitoError(
-                "VerifySoftwareTokenError",
-                "Cognito did not accept the code. Wait for a new code and type it.",
-                Recovery.RETRY_INPUT,
-            )
+        if "Status" in response:  # a verdict: its Session is the newest, right or wrong
+            self._session = response.get("Session") or self._session
+        require_verified(response)
         return self._respond("MFA_SETUP", {"USERNAME": self._username}, done=Enrolled)
 
     def answer_code(self, code: str) -> Step:
@@ -290,7 +276,7 @@ class EnrolmentFlow:
             return done(self._username)
         challenge = response.get("ChallengeName", "")
         if not challenge:
-            raise _not_cognito()
+            raise not_cognito()
         self._challenge = challenge
         parameters: dict[str, str] = response.get("ChallengeParameters") or {}
         self._session = response.get("Session") or self._session
@@ -323,7 +309,7 @@ class EnrolmentFlow:
                     {"USERNAME": self._username, "ANSWER": "SOFTWARE_TOKEN_MFA"},
                     done=AlreadyEnrolled,
                 )
-        message = _NOT_HANDLED.get(challenge, f"Cognito asked for {challenge!r}, not handled here.")
+        message = NOT_HANDLED.get(challenge, f"Cognito asked for {challenge!r}, not handled here.")
         self._session = None
         return ChallengeNotHandled(self._username, challenge, message)
 
@@ -331,7 +317,7 @@ class EnrolmentFlow:
         response = self._call("associate_software_token", Session=self._require_session())
         self._session = response.get("Session") or self._session
         if not response.get("SecretCode"):
-            raise _not_cognito()
+            raise not_cognito()
         return TotpSecretIssued(self._username, response["SecretCode"], also_offered)
 
     def _add_secret_hash(self, params: dict[str, str], username: str) -> None:

@@ -6,7 +6,7 @@ import time
 from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING, Any
 
-from totp_tui.cognito.errors import from_exception
+from totp_tui.cognito.errors import NOT_COGNITO, CognitoError, Recovery, from_exception
 
 if TYPE_CHECKING:
     from mypy_boto3_cognito_idp import CognitoIdentityProviderClient
@@ -26,6 +26,26 @@ def clock_offset(response: dict[str, Any], local_time: float) -> float | None:
         return parsedate_to_datetime(date).timestamp() - local_time
     except (TypeError, ValueError):
         return None
+
+
+def not_cognito() -> CognitoError:
+    """botocore turns a 200 answer that is not JSON (a captive portal's page) into a dict
+    with none of Cognito's fields: not a verdict on what was sent."""
+    return CognitoError("UnexpectedResponse", NOT_COGNITO.message, NOT_COGNITO.recovery)
+
+
+def require_verified(response: dict[str, Any]) -> None:
+    """VerifySoftwareToken's answer: raise unless the code was accepted."""
+    if "Status" not in response:
+        # A captive portal's 200 page: not a verdict on the code, so it must not say the
+        # code was wrong.
+        raise not_cognito()
+    if response["Status"] != "SUCCESS":
+        raise CognitoError(
+            "VerifySoftwareTokenError",
+            "Cognito did not accept the code. Wait for a new code and type it.",
+            Recovery.RETRY_INPUT,
+        )
 
 
 class ServiceCalls:

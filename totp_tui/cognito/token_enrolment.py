@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from totp_tui.cognito.errors import NOT_COGNITO, CognitoError, Recovery
-from totp_tui.cognito.service_calls import ServiceCalls
+from totp_tui.cognito.errors import CognitoError, Recovery
+from totp_tui.cognito.service_calls import ServiceCalls, not_cognito, require_verified
 from totp_tui.cognito.steps import Enrolled, TotpSecretIssued
 
 DEFAULT_DEVICE_NAME = "totp-tui"
@@ -45,7 +45,7 @@ class TokenEnrolment:
         except CognitoError as error:
             raise _token_refused(error, Recovery.RETRY_INPUT) from None
         if not response.get("Username"):
-            raise CognitoError("UnexpectedResponse", NOT_COGNITO.message, NOT_COGNITO.recovery)
+            raise not_cognito()
         return cls(service, access_token.strip(), str(response["Username"]))
 
     @property
@@ -68,7 +68,7 @@ class TokenEnrolment:
     def start(self) -> TotpSecretIssued:
         response = self._call("associate_software_token")
         if not response.get("SecretCode"):
-            raise CognitoError("UnexpectedResponse", NOT_COGNITO.message, NOT_COGNITO.recovery)
+            raise not_cognito()
         return TotpSecretIssued(self.username, response["SecretCode"])
 
     def verify_code(self, code: str, device_name: str = DEFAULT_DEVICE_NAME) -> Enrolled:
@@ -77,14 +77,7 @@ class TokenEnrolment:
             UserCode=code,
             FriendlyDeviceName=device_name or DEFAULT_DEVICE_NAME,
         )
-        if "Status" not in response:
-            raise CognitoError("UnexpectedResponse", NOT_COGNITO.message, NOT_COGNITO.recovery)
-        if response["Status"] != "SUCCESS":
-            raise CognitoError(
-                "VerifySoftwareTokenError",
-                "Cognito did not accept the code. Wait for a new code and type it.",
-                Recovery.RETRY_INPUT,
-            )
+        require_verified(response)
         # Verified is not yet in use: make TOTP the user's MFA, so sign-in asks for it.
         self._call(
             "set_user_mfa_preference",

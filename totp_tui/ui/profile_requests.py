@@ -13,7 +13,14 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from totp_tui.settings import RequestedSettings, Settings, SettingsError, effective_settings
+from totp_tui.sentences import as_sentence
+from totp_tui.settings import (
+    CLIENT_SECRET_VARIABLE,
+    RequestedSettings,
+    Settings,
+    SettingsError,
+    effective_settings,
+)
 from totp_tui.ui.request_runner import RequestRunner
 from totp_tui.ui.screens.base import WizardScreen
 
@@ -26,8 +33,6 @@ if TYPE_CHECKING:
     from totp_tui.ui.screens.profiles import ProfilesScreen
 
 log = logging.getLogger("totp_tui")
-
-SECRET_VARIABLE = "TOTP_TUI_CLIENT_SECRET"
 
 
 @dataclass(frozen=True)
@@ -155,7 +160,7 @@ class ProfileRequests:
         def load() -> _Loaded:
             from totp_tui.profiles import ProfileError
 
-            if self._env.get(SECRET_VARIABLE):
+            if self._env.get(CLIENT_SECRET_VARIABLE):
                 return _Loaded()
             try:
                 return _Loaded(self._profile_store().get_client_secret(profile.name))
@@ -281,7 +286,6 @@ class ProfileRequests:
 
 def _failure(error: ProfileError, consequence: str) -> str:
     """The store's one-line message as a sentence, with `consequence` unless it says so."""
-    text = str(error).rstrip(".")
-    text = f"{text[:1].upper()}{text[1:]}."
+    text = as_sentence(str(error))
     said = text.lower()
     return text if "nothing was saved" in said or "not saved" in said else f"{text} {consequence}"

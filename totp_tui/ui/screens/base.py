@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Protocol, cast
 
 from textual.screen import Screen
 
+from totp_tui.sentences import as_sentence
 from totp_tui.ui.key_order import all_typed
 from totp_tui.ui.widgets.status_line import StatusLine
 
@@ -48,16 +49,6 @@ class Wizard(Protocol):
     def restart(self, message: str = "") -> None: ...
 
     def finish(self) -> None: ...
-
-
-def as_sentence(message: str) -> str:
-    """Messages from the engine, the store and the validators, as the status line shows
-    them: a capital first letter and a full stop."""
-    text = message.strip()
-    if not text:
-        return text
-    text = text[0].upper() + text[1:]
-    return text if text[-1] in ".!?" else f"{text}."
 
 
 class WizardScreen(Screen[None]):

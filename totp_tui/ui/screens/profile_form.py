@@ -10,6 +10,7 @@ from textual.containers import Grid, Vertical
 from textual.widgets import Footer, Input, Label, Select
 
 from totp_tui.profiles import Profile, ProfileError
+from totp_tui.sentences import as_sentence
 from totp_tui.settings import (
     AUTH_FLOWS,
     DEFAULT_CONNECT_TIMEOUT,
@@ -200,7 +201,7 @@ class ProfileFormScreen(WizardScreen):
         try:
             draft = self.draft()
         except (SettingsError, ProfileError) as error:
-            self.status.error(f"{str(error)[:1].upper()}{str(error)[1:]}.")
+            self.status.error(as_sentence(str(error)))
             return
         if self._save:
             self.wizard.profiles.save_profile(self, draft)
