@@ -42,7 +42,7 @@ from typing import TYPE_CHECKING, Any
 from tests.tmux_session import PERSON_PAUSE
 
 if TYPE_CHECKING:
-    from totp_tui.demo import DemoPool, LocalCognito
+    from totp_tui.demo.local_cognito import DemoPool, LocalCognito
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -338,7 +338,7 @@ def _dump():
 atexit.register(_dump)
 if os.environ["BENCH_RUN"] == "totp-tui":
     sys.argv[0] = "totp-tui"
-    from totp_tui.cli import main
+    from totp_tui.cli.main import main
     sys.exit(main())
 runpy.run_path(os.environ["BENCH_RUN"], run_name="__main__")
 """
@@ -626,7 +626,7 @@ def engine_child() -> int:
 
     from tests.totp_clock import wait_for_safe_window
     from totp_tui.cognito.flow import EnrolmentFlow, NewPasswordRequired, TotpSecretIssued
-    from totp_tui.settings import Settings
+    from totp_tui.config.settings import Settings
 
     runs: list[dict[str, Any]] = []
     try:
@@ -741,7 +741,7 @@ def enrolment_times(run: dict[str, Any]) -> EnrolmentTimes:
 def new_users(cognito: LocalCognito, pool: DemoPool, count: int) -> list[dict[str, str]]:
     import secrets
 
-    from totp_tui.demo import temporary_password
+    from totp_tui.demo.local_cognito import temporary_password
 
     users = []
     for _ in range(count):
@@ -989,9 +989,9 @@ def aws_cli_section(
 
 def qr_section(report: Report) -> None:
     heading("4. QR build + render (make_matrix + fit/draw)")
-    from totp_tui.demo import random_totp_secret
-    from totp_tui.qr import fit, make_matrix
-    from totp_tui.totp import build_key_uri
+    from totp_tui.authenticator.key_uri import build_key_uri
+    from totp_tui.authenticator.qr import fit, make_matrix
+    from totp_tui.demo.local_cognito import random_totp_secret
 
     # A typical URI (DESIGN.md section 7): 141 characters, with a 32-character secret.
     issuer, secret = "AWSCognito", random_totp_secret()
@@ -1042,7 +1042,7 @@ def qr_section(report: Report) -> None:
 @contextmanager
 def recorded_secrets() -> Iterator[list[str]]:
     """The secrets the local Cognito issues meanwhile (random, as usual), to make codes."""
-    from totp_tui.demo import random_totp_secret, use_secret_source
+    from totp_tui.demo.local_cognito import random_totp_secret, use_secret_source
 
     issued: list[str] = []
 
@@ -1221,7 +1221,7 @@ def main() -> int:
             failures.append(name)
             line(f"NOT MEASURED ({name}): {error}")
 
-    from totp_tui.demo import LocalCognito
+    from totp_tui.demo.local_cognito import LocalCognito
 
     with Tmux() as tmux:
         section("start-up", lambda: startup_section(report, tmux))

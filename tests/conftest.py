@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 import pytest
 
 from tests.fault_proxy import FaultProxy
-from totp_tui.demo import DemoPool, LocalCognito, temporary_password
-from totp_tui.settings import Settings
+from totp_tui.config.settings import Settings
+from totp_tui.demo.local_cognito import DemoPool, LocalCognito, temporary_password
 
 
 @dataclass(frozen=True)
@@ -103,7 +103,7 @@ def no_wizard(monkeypatch: pytest.MonkeyPatch) -> None:
     def wizard_started(*_: object, **__: object) -> int:
         raise AssertionError("the wizard started despite a bad value")
 
-    monkeypatch.setattr("totp_tui.cli.run_wizard", wizard_started)
+    monkeypatch.setattr("totp_tui.cli.main.run_wizard", wizard_started)
 
 
 @pytest.fixture

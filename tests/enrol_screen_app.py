@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 
 from tests.ui.snapshot_apps import SnapshotApp, enrol_screen
-from totp_tui.cli import _prepare_terminal
+from totp_tui.cli.wizard import _prepare_terminal
 from totp_tui.ui.terminal_caps import detect_caps
 
 

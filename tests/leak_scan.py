@@ -24,7 +24,7 @@ import pytest
 
 from tests.screen_reading import decode_qr
 from tests.tmux_session import TmuxSession
-from totp_tui.totp import group_secret, parse_key_uri
+from totp_tui.authenticator.key_uri import group_secret, parse_key_uri
 
 # Fields whose values are secrets, in requests (AuthParameters, ChallengeResponses, the
 # Session) and in answers (Session, SecretCode, tokens, SRP's challenge values).

@@ -10,9 +10,9 @@ from pathlib import Path
 from tests.keyring_backends import MemoryKeyring
 from tests.totp_clock import code_now
 from tests.ui_driving import PUBLIC_TEST_SECRET, type_text, wait_for_screen, wait_until_idle
-from totp_tui.demo import DEMO_USERNAME, LocalCognito, use_secret_source
+from totp_tui.config.settings import Settings
+from totp_tui.demo.local_cognito import DEMO_USERNAME, LocalCognito, use_secret_source
 from totp_tui.profiles import Profile, ProfileStore
-from totp_tui.settings import Settings
 from totp_tui.ui.app import TotpApp
 from totp_tui.ui.screens.access_token import AccessTokenScreen
 from totp_tui.ui.screens.code_required import CodeRequiredScreen
@@ -23,7 +23,7 @@ from totp_tui.ui.screens.offer import OfferScreen
 from totp_tui.ui.screens.profile_form import ProfileFormScreen
 from totp_tui.ui.screens.profiles import ProfilesScreen
 from totp_tui.ui.screens.sign_in import SignInScreen
-from totp_tui.ui.screens.test_sign_in import TestSignInScreen
+from totp_tui.ui.screens.sign_in_check import SignInCheckScreen
 from totp_tui.ui.start_options import DemoNotice
 
 # Example values only: a local throwaway user.
@@ -87,7 +87,7 @@ async def capture(out: Path, server: LocalCognito) -> list[Path]:
         await pilot.pause()
         shot("done")
         await pilot.press("ctrl+r")
-        await wait_for_screen(pilot, TestSignInScreen)
+        await wait_for_screen(pilot, SignInCheckScreen)
         shot("test-sign-in")
 
     # The same user again: enrolled now, so Cognito asks for a code, and may replace the app.

@@ -24,12 +24,12 @@ from botocore.stub import Stubber
 
 from tests.conftest import PoolUser, make_user, settings_for
 from tests.totp_clock import code_now
-from totp_tui import admin
-from totp_tui.admin import AdminError, MfaStatus
 from totp_tui.cognito.client import make_client
 from totp_tui.cognito.flow import Enrolled, EnrolmentFlow, NewPasswordRequired, TotpSecretIssued
-from totp_tui.demo import DemoPool, LocalCognito, active_secret
-from totp_tui.settings import Settings
+from totp_tui.config.settings import Settings
+from totp_tui.demo.local_cognito import DemoPool, LocalCognito, active_secret
+from totp_tui.helpdesk import admin_calls
+from totp_tui.helpdesk.admin_calls import AdminError, MfaStatus
 
 DUMMY_KEY_ID = "AKIAFAKEKEY000000000"
 DUMMY_SECRET = "fake-Secret-Access-Key-0000000000000000"
@@ -160,8 +160,8 @@ def turn_totp_on(local_cognito: LocalCognito, pool: DemoPool, username: str) -> 
 
 
 def status_of(settings: Settings, username: str) -> MfaStatus:
-    client = admin.admin_client(admin.aws_session(None), settings)
-    return admin.get_mfa_status(client, settings, username)
+    client = admin_calls.admin_client(admin_calls.aws_session(None), settings)
+    return admin_calls.get_mfa_status(client, settings, username)
 
 
 class ChallengeLog:
@@ -219,13 +219,13 @@ class TestStatus:
         self, local_cognito: LocalCognito, pool: DemoPool, user: PoolUser
     ) -> None:
         settings = settings_for(local_cognito, pool)
-        client = admin.admin_client(admin.aws_session(None), settings)
+        client = admin_calls.admin_client(admin_calls.aws_session(None), settings)
         headers: list[str] = []
         client.meta.events.register(
             "before-send.cognito-idp",
             lambda request, **_: headers.append(request.headers.get("Authorization", b"")),
         )
-        admin.get_mfa_status(client, settings, user.username)
+        admin_calls.get_mfa_status(client, settings, user.username)
         [authorization] = headers
         text = authorization.decode() if isinstance(authorization, bytes) else authorization
         assert text.startswith("AWS4-HMAC-SHA256 Credential=" + DUMMY_KEY_ID)
@@ -265,8 +265,8 @@ class TestReset:
         user = enrol(local_cognito, pool)
         turn_totp_on(local_cognito, pool, user.username)
         assert status_of(settings, user.username).totp_enabled
-        client = admin.admin_client(admin.aws_session(None), settings)
-        admin.reset_totp(client, settings, user.username)
+        client = admin_calls.admin_client(admin_calls.aws_session(None), settings)
+        admin_calls.reset_totp(client, settings, user.username)
         after = status_of(settings, user.username)
         assert (after.mfa_settings, after.preferred_mfa, after.totp_enabled) == ((), None, False)
         assert (after.user_status, after.enabled) == ("CONFIRMED", True)
@@ -284,8 +284,10 @@ class TestReset:
         settings = settings_for(local_cognito, pool, auth_flow=auth_flow)
         user = enrol(local_cognito, pool)
         turn_totp_on(local_cognito, pool, user.username)
-        admin.reset_totp(
-            admin.admin_client(admin.aws_session(None), settings), settings, user.username
+        admin_calls.reset_totp(
+            admin_calls.admin_client(admin_calls.aws_session(None), settings),
+            settings,
+            user.username,
         )
         answers = challenges_at_sign_in(settings, user)
         assert answers[-1] == "SOFTWARE_TOKEN_MFA"
@@ -313,9 +315,9 @@ class TestReset:
 
     def test_reset_of_an_unknown_user(self, local_cognito: LocalCognito, pool: DemoPool) -> None:
         settings = settings_for(local_cognito, pool)
-        client = admin.admin_client(admin.aws_session(None), settings)
+        client = admin_calls.admin_client(admin_calls.aws_session(None), settings)
         with pytest.raises(AdminError) as caught:
-            admin.reset_totp(client, settings, "nobody")
+            admin_calls.reset_totp(client, settings, "nobody")
         assert caught.value.message == f"no user 'nobody' in {pool.user_pool_id}"
 
 
@@ -329,18 +331,22 @@ AWS_DENIAL = (
     "identity-based policy allows the {action} action"
 )
 CALLS = [
-    (admin.STATUS, "admin_get_user", lambda c: admin.get_mfa_status(c, STUB_SETTINGS, "alice")),
     (
-        admin.RESET_MFA,
+        admin_calls.STATUS,
+        "admin_get_user",
+        lambda c: admin_calls.get_mfa_status(c, STUB_SETTINGS, "alice"),
+    ),
+    (
+        admin_calls.RESET_MFA,
         "admin_set_user_mfa_preference",
-        lambda c: admin.reset_totp(c, STUB_SETTINGS, "alice"),
+        lambda c: admin_calls.reset_totp(c, STUB_SETTINGS, "alice"),
     ),
 ]
 
 
 def stubbed_failure(operation: str, code: str, message: str, call: Any) -> AdminError:
     """Run `call` on a real signed client whose `operation` answers with AWS's error."""
-    client = admin.admin_client(admin.aws_session(None), STUB_SETTINGS)
+    client = admin_calls.admin_client(admin_calls.aws_session(None), STUB_SETTINGS)
     with Stubber(client) as stubber:
         stubber.add_client_error(operation, code, message, http_status_code=400)
         with pytest.raises(AdminError) as caught:
@@ -354,7 +360,7 @@ class TestPermissions:
     def test_aws_access_denied_names_the_iam_action_and_the_pool(
         self, action: str, operation: str, call: Any
     ) -> None:
-        iam_action = admin.IAM_ACTIONS[action]
+        iam_action = admin_calls.IAM_ACTIONS[action]
         message = AWS_DENIAL.format(action=iam_action)
         error = stubbed_failure(operation, "AccessDeniedException", message, call)
         assert (error.code, error.usage) == ("AccessDeniedException", False)
@@ -391,11 +397,11 @@ class TestPermissions:
         target = make_user(local_cognito, pool)
         operator = iam_user(local_cognito, allow=("cognito-idp:AdminGetUser",))
         use_keys(monkeypatch, operator)
-        client = admin.admin_client(admin.aws_session(None), settings)
+        client = admin_calls.admin_client(admin_calls.aws_session(None), settings)
         with iam_enforced():
-            assert admin.get_mfa_status(client, settings, target.username).enabled
+            assert admin_calls.get_mfa_status(client, settings, target.username).enabled
             with pytest.raises(AdminError) as caught:
-                admin.reset_totp(client, settings, target.username)
+                admin_calls.reset_totp(client, settings, target.username)
         assert caught.value.code == "AccessDenied"
         assert caught.value.message.startswith(
             "access denied: these AWS credentials may not call "
@@ -416,7 +422,7 @@ class TestPermissions:
 class TestCredentials:
     def test_unknown_aws_profile_is_a_usage_error(self) -> None:
         with pytest.raises(AdminError) as caught:
-            admin.aws_session("nope")
+            admin_calls.aws_session("nope")
         assert (caught.value.code, caught.value.usage) == ("ProfileNotFound", True)
         assert caught.value.message.startswith("there is no AWS profile named 'nope'")
 
@@ -425,7 +431,7 @@ class TestCredentials:
         monkeypatch.delenv("AWS_SECRET_ACCESS_KEY")
         started = time.monotonic()
         with pytest.raises(AdminError) as caught:
-            admin.require_credentials(admin.aws_session(None))
+            admin_calls.require_credentials(admin_calls.aws_session(None))
         assert time.monotonic() - started < 2
         assert (caught.value.code, caught.value.usage) == ("NoCredentialsError", False)
         for advice in ("--aws-profile", "AWS_PROFILE", "aws configure", "aws sso login"):
@@ -441,12 +447,12 @@ class TestCredentials:
             f"aws_secret_access_key = {DUMMY_SECRET}\n"
         )
         (aws_env / "aws-config").write_text("[profile empty]\nregion = eu-west-2\n")
-        session = admin.aws_session("helpdesk")
-        admin.require_credentials(session, "helpdesk")
+        session = admin_calls.aws_session("helpdesk")
+        admin_calls.require_credentials(session, "helpdesk")
         credentials = session.get_credentials()
         assert credentials is not None and credentials.access_key == DUMMY_KEY_ID
         with pytest.raises(AdminError) as caught:
-            admin.require_credentials(admin.aws_session("empty"), "empty")
+            admin_calls.require_credentials(admin_calls.aws_session("empty"), "empty")
         assert caught.value.message.startswith("AWS profile 'empty' has no AWS credentials")
 
 
@@ -463,10 +469,10 @@ class TestOperator:
     ) -> None:
         use_keys(monkeypatch, helpdesk)
         settings = settings_for(local_cognito, pool)
-        sts = admin.sts_client(admin.aws_session(None), settings)
-        assert admin.caller_arn(sts) == helpdesk.arn
+        sts = admin_calls.sts_client(admin_calls.aws_session(None), settings)
+        assert admin_calls.caller_arn(sts) == helpdesk.arn
         assert helpdesk.arn == f"arn:aws:iam::{MOTO_ACCOUNT}:user/{helpdesk.name}"
-        assert admin.OperatorLookup(sts).result() == helpdesk.arn
+        assert admin_calls.OperatorLookup(sts).result() == helpdesk.arn
 
     def test_no_identity_without_credentials_or_endpoint(
         self, local_cognito: LocalCognito, pool: DemoPool, monkeypatch: pytest.MonkeyPatch
@@ -475,10 +481,18 @@ class TestOperator:
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             closed = f"http://127.0.0.1:{probe.getsockname()[1]}"
-        assert admin.caller_arn(admin.sts_client(admin.aws_session(None), settings, closed)) is None
+        assert (
+            admin_calls.caller_arn(
+                admin_calls.sts_client(admin_calls.aws_session(None), settings, closed)
+            )
+            is None
+        )
         monkeypatch.delenv("AWS_ACCESS_KEY_ID")
         monkeypatch.delenv("AWS_SECRET_ACCESS_KEY")
-        assert admin.caller_arn(admin.sts_client(admin.aws_session(None), settings)) is None
+        assert (
+            admin_calls.caller_arn(admin_calls.sts_client(admin_calls.aws_session(None), settings))
+            is None
+        )
 
     def test_a_silent_sts_does_not_hold_anything_up(
         self, local_cognito: LocalCognito, pool: DemoPool
@@ -488,12 +502,14 @@ class TestOperator:
             silent.bind(("127.0.0.1", 0))
             silent.listen()
             url = f"http://127.0.0.1:{silent.getsockname()[1]}"
-            lookup = admin.OperatorLookup(admin.sts_client(admin.aws_session(None), settings, url))
+            lookup = admin_calls.OperatorLookup(
+                admin_calls.sts_client(admin_calls.aws_session(None), settings, url)
+            )
             started = time.monotonic()
             assert lookup.result(timeout=0.3) is None
             assert time.monotonic() - started < 1
             assert lookup._thread.daemon  # never keeps the process alive
             # Left alone, it gives up by itself after the short STS timeout.
-            lookup._thread.join(admin.STS_TIMEOUT * 2 + 1)
+            lookup._thread.join(admin_calls.STS_TIMEOUT * 2 + 1)
             assert not lookup._thread.is_alive()
             assert lookup.result(timeout=0) is None

@@ -34,9 +34,9 @@ from tests.test_admin import (
     status_of,
     turn_totp_on,
 )
-from totp_tui import admin
-from totp_tui.cli import main
-from totp_tui.demo import DemoPool, LocalCognito
+from totp_tui.cli.main import main
+from totp_tui.demo.local_cognito import DemoPool, LocalCognito
+from totp_tui.helpdesk import admin_calls
 
 SCRIPT = Path(sys.executable).parent / "totp-tui"
 AUDIT_FIELDS = ["time", "operator", "action", "pool", "region", "username", "outcome"]
@@ -330,7 +330,7 @@ class TestInProcess:
         capsys: pytest.CaptureFixture[str],
     ) -> None:
         # AWS's JSON refusal, which the emulator does not send (it sends an XML body).
-        real_factory = admin.admin_client
+        real_factory = admin_calls.admin_client
         stubbers: list[Stubber] = []
 
         def denying_client(session: Any, settings: Any) -> Any:
@@ -343,7 +343,7 @@ class TestInProcess:
             stubbers.append(stubber)
             return client
 
-        monkeypatch.setattr(admin, "admin_client", denying_client)
+        monkeypatch.setattr(admin_calls, "admin_client", denying_client)
         argv = ["admin", "status", "--username", user.username]
         assert main([*argv, *pool_flags(local_cognito, pool)]) == 1
         err = one_error_line(capsys.readouterr().err)
@@ -452,7 +452,7 @@ class TestInProcess:
         def interrupted(*_: object) -> None:
             raise KeyboardInterrupt
 
-        monkeypatch.setattr(admin, "reset_totp", interrupted)
+        monkeypatch.setattr(admin_calls, "reset_totp", interrupted)
         argv = ["admin", "reset-mfa", "--yes", "--username", user.username]
         assert main([*argv, *pool_flags(local_cognito, pool)]) == 130
         assert "interrupted (the reset-mfa may have been done)" in capsys.readouterr().err
@@ -477,8 +477,9 @@ class TestInProcess:
 
 def test_the_wizard_start_up_does_not_load_the_admin_commands() -> None:
     code = (
-        "import sys, totp_tui.cli; "
-        "print([m for m in ('totp_tui.admin_cli', 'totp_tui.admin', 'boto3') if m in sys.modules])"
+        "import sys, totp_tui.cli.main; "
+        "print([m for m in ('totp_tui.cli.admin', 'totp_tui.helpdesk.admin_calls', 'boto3') "
+        "if m in sys.modules])"
     )
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=30

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from totp_tui import audit
-from totp_tui.audit import AuditLog, AuditSecretError
+from totp_tui.helpdesk import audit
+from totp_tui.helpdesk.audit import AuditLog, AuditSecretError
 
 POOL = "eu-west-2_AbC123"
 OPERATOR = "arn:aws:iam::111122223333:user/helpdesk"

@@ -7,8 +7,9 @@ import sys
 
 import pytest
 
-from totp_tui.cli import build_parser, main, requested
-from totp_tui.settings import effective_settings
+from totp_tui.cli.main import build_parser, main
+from totp_tui.cli.options import requested
+from totp_tui.config.settings import effective_settings
 
 POOL = ["--user-pool-id", "us-east-1_AbC123", "--client-id", "1example23456789"]
 

@@ -1,6 +1,6 @@
 """The crash report (issue 4): where the app stopped, never what it held.
 
-Unit tests of totp_tui.ui.crash_report, the app's use of it under Pilot, and a real process
+Unit tests of totp_tui.diagnostics.crash_report, the app's use of it under Pilot, and a real process
 under tmux that crashes while a local variable and the exception's message hold the typed
 password: exit status 1, the report with file:line, and the password nowhere on the terminal.
 """
@@ -18,10 +18,10 @@ from textual.widgets import Input
 
 from tests.leak_scan import modes_left_on
 from tests.tmux_session import TmuxSession, require_tmux
-from totp_tui.settings import Settings
+from totp_tui.config.settings import Settings
+from totp_tui.diagnostics.crash_report import MAX_FRAMES, _short, crash_report
 from totp_tui.ui.app import TotpApp
 from totp_tui.ui.controller import WizardController
-from totp_tui.ui.crash_report import MAX_FRAMES, _short, crash_report
 from totp_tui.ui.screens.sign_in import SignInScreen
 
 PASSWORD = "Hunter2-crash-report-9a"
@@ -166,7 +166,7 @@ async def test_a_crash_while_the_first_screen_is_built_still_reports(
 CRASHING_APP = """\
 import sys
 
-from totp_tui import cli
+from totp_tui.cli import main as cli_main
 from totp_tui.ui.screens.sign_in import SignInScreen
 
 
@@ -175,8 +175,8 @@ def submit_that_crashes(self):
     raise RuntimeError("boom " + password)  # raises here
 
 
-SignInScreen.action_submit = submit_that_crashes
-sys.exit(cli.main(sys.argv[1:]))
+SignInScreen.submit = submit_that_crashes
+sys.exit(cli_main.main(sys.argv[1:]))
 """
 
 

@@ -12,7 +12,7 @@ from tests.totp_clock import code_now, wrong_code
 from totp_tui.cognito.client import make_client
 from totp_tui.cognito.errors import CognitoError, Recovery
 from totp_tui.cognito.flow import Enrolled, EnrolmentFlow, TotpSecretIssued
-from totp_tui.demo import (
+from totp_tui.demo.local_cognito import (
     DemoPool,
     LocalCognito,
     active_secret,
@@ -20,7 +20,8 @@ from totp_tui.demo import (
     temporary_password,
 )
 
-MOTO_SHARED_SECRET = "asdfasdfasdf"  # what moto hands every user unless demo.py replaces it
+# What moto hands every user unless demo/local_cognito.py replaces it.
+MOTO_SHARED_SECRET = "asdfasdfasdf"
 
 
 def start_enrolment(local_cognito: LocalCognito, pool: DemoPool) -> tuple[EnrolmentFlow, str, str]:

@@ -11,8 +11,8 @@ from tests.conftest import PoolUser
 from tests.screen_reading import DARK_THEME, LIGHT_THEME, decode_qr
 from tests.tmux_session import TOTP_TUI, TmuxSession, require_tmux
 from tests.totp_clock import code_now
-from totp_tui.demo import DemoPool, LocalCognito, active_secret
-from totp_tui.totp import group_secret, parse_key_uri
+from totp_tui.authenticator.key_uri import group_secret, parse_key_uri
+from totp_tui.demo.local_cognito import DemoPool, LocalCognito, active_secret
 
 pytestmark = pytest.mark.e2e
 

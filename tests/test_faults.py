@@ -38,8 +38,8 @@ from tests.totp_clock import code_now
 from totp_tui.cognito.client import make_client
 from totp_tui.cognito.errors import CognitoError, Recovery
 from totp_tui.cognito.flow import Enrolled, EnrolmentFlow, NewPasswordRequired, TotpSecretIssued
-from totp_tui.demo import DemoPool, LocalCognito
-from totp_tui.settings import Settings
+from totp_tui.config.settings import Settings
+from totp_tui.demo.local_cognito import DemoPool, LocalCognito
 
 # botocore's standard mode with the app's total_max_attempts=3: three attempts in all.
 ATTEMPTS = 3

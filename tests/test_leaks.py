@@ -35,7 +35,7 @@ from tests.leak_scan import (
 )
 from tests.tmux_session import TOTP_TUI, TmuxSession, require_tmux
 from tests.totp_clock import code_now
-from totp_tui.demo import DemoPool, LocalCognito
+from totp_tui.demo.local_cognito import DemoPool, LocalCognito
 
 pytestmark = pytest.mark.e2e
 

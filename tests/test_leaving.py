@@ -38,7 +38,7 @@ from tests.leak_scan import (
 )
 from tests.screen_reading import BLOCKS
 from tests.tmux_session import TmuxSession, require_tmux
-from totp_tui.demo import DemoPool, LocalCognito, temporary_password
+from totp_tui.demo.local_cognito import DemoPool, LocalCognito, temporary_password
 
 pytestmark = pytest.mark.e2e
 

@@ -8,8 +8,8 @@ import secrets
 
 import pytest
 
-from totp_tui.cli import main
-from totp_tui.settings import Settings
+from totp_tui.cli.main import main
+from totp_tui.config.settings import Settings
 from totp_tui.ui.start_options import StartWith
 
 POOL = ["--user-pool-id", "us-east-1_AbC123", "--client-id", "1example23456789"]
@@ -62,7 +62,7 @@ class Captured:
 @pytest.fixture
 def wizard(monkeypatch: pytest.MonkeyPatch) -> Captured:
     captured = Captured()
-    monkeypatch.setattr("totp_tui.cli.run_wizard", captured)
+    monkeypatch.setattr("totp_tui.cli.main.run_wizard", captured)
     return captured
 
 

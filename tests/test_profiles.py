@@ -26,6 +26,7 @@ from tests.keyring_backends import (
     PlaintextLikeKeyring,
     require_secret_service,
 )
+from totp_tui.config.settings import AUTH_FLOWS
 from totp_tui.profiles import (
     INDEX_ENTRY,
     SCHEMA_VERSION,
@@ -36,7 +37,6 @@ from totp_tui.profiles import (
     check_backend,
     validate_name,
 )
-from totp_tui.settings import AUTH_FLOWS
 
 REPO = Path(__file__).resolve().parent.parent
 SHORT = 0.2  # seconds: the timeout for tests where the keyring hangs

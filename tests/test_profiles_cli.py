@@ -21,9 +21,9 @@ import keyring.core
 import pytest
 
 from tests.keyring_backends import MemoryKeyring, require_secret_service
-from totp_tui.cli import main
+from totp_tui.cli.main import main
+from totp_tui.config.settings import Settings
 from totp_tui.profiles import SERVICE, Profile, ProfileStore
-from totp_tui.settings import Settings
 
 POOL_ID = "eu-west-2_AbC123"
 CLIENT_ID = "1example23456789abcdefghij"
@@ -80,7 +80,7 @@ def wizard(monkeypatch: pytest.MonkeyPatch) -> list[Settings]:
         seen.append(settings)
         return 0
 
-    monkeypatch.setattr("totp_tui.cli.run_wizard", run_wizard)
+    monkeypatch.setattr("totp_tui.cli.main.run_wizard", run_wizard)
     return seen
 
 
@@ -443,7 +443,7 @@ class TestRealSecretService:
 
 def test_command_line_start_up_does_not_import_keyring() -> None:
     # keyring costs ~125 ms before the first screen: only a profile command may load it.
-    code = "import sys, totp_tui.cli, totp_tui.profiles_cli; print('keyring' in sys.modules)"
+    code = "import sys, totp_tui.cli, totp_tui.cli.profiles; print('keyring' in sys.modules)"
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=30
     )

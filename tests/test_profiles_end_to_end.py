@@ -23,9 +23,9 @@ from tests.screen_reading import DARK_THEME, decode_qr
 from tests.test_end_to_end import reach_enrol
 from tests.tmux_session import TOTP_TUI, TmuxSession, require_tmux
 from tests.totp_clock import code_now
-from totp_tui.demo import DemoPool, LocalCognito, active_secret
+from totp_tui.authenticator.key_uri import parse_key_uri
+from totp_tui.demo.local_cognito import DemoPool, LocalCognito, active_secret
 from totp_tui.profiles import ProfileError, ProfileStore
-from totp_tui.totp import parse_key_uri
 
 pytestmark = pytest.mark.e2e
 

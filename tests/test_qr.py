@@ -14,7 +14,8 @@ from tests.qr_image import (
     ink_pixels,
     uniform_mask,
 )
-from totp_tui.qr import (
+from totp_tui.authenticator.key_uri import build_key_uri
+from totp_tui.authenticator.qr import (
     MINIMUM_QUIET_ZONE,
     PREFERRED_QUIET_ZONE,
     QrMatrix,
@@ -23,7 +24,6 @@ from totp_tui.qr import (
     fit,
     make_matrix,
 )
-from totp_tui.totp import build_key_uri
 
 # A made-up secret of the length Cognito issues (32 base32 characters, 160 bits).
 FAKE_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"

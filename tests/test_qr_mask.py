@@ -8,9 +8,9 @@ from hypothesis import strategies as st
 from qrcode.constants import ERROR_CORRECT_L
 from qrcode.util import lost_point
 
-from totp_tui.qr import make_matrix
-from totp_tui.qr_mask import _pack, best_mask, layout, penalty
-from totp_tui.totp import build_key_uri
+from totp_tui.authenticator.key_uri import build_key_uri
+from totp_tui.authenticator.qr import make_matrix
+from totp_tui.authenticator.qr_mask import _pack, best_mask, layout, penalty
 
 BASE32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
 accounts = st.text(

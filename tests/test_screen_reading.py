@@ -29,8 +29,8 @@ from tests.screen_reading import (
     screen_picture,
 )
 from tests.tmux_session import TmuxSession, require_tmux
-from totp_tui import qr
-from totp_tui.totp import build_key_uri
+from totp_tui.authenticator import qr
+from totp_tui.authenticator.key_uri import build_key_uri
 
 # A made-up secret of Cognito's length (52 base32 characters). URI is 140 characters,
 # like the ones the app shows: version 6, 45x23 cells with a 2-module quiet zone.

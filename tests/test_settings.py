@@ -16,7 +16,7 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from totp_tui.settings import (
+from totp_tui.config.settings import (
     DEFAULT_CONNECT_TIMEOUT,
     DEFAULT_ISSUER,
     DEFAULT_READ_TIMEOUT,
@@ -33,7 +33,7 @@ from totp_tui.settings import (
 # Run by test_unreadable_ca_bundle as root, in a child that cannot read the file.
 UNREADABLE_CHECK = """
 import sys
-from totp_tui.settings import SettingsError, validate_ca_bundle
+from totp_tui.config.settings import SettingsError, validate_ca_bundle
 try:
     validate_ca_bundle(sys.argv[1])
 except SettingsError as error:

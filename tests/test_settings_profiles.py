@@ -10,15 +10,15 @@ from typing import Any
 
 import pytest
 
-from totp_tui.cli import main
-from totp_tui.profiles import Profile, profile_from_settings
-from totp_tui.settings import (
+from totp_tui.cli.main import main
+from totp_tui.config.settings import (
     RequestedSettings,
     Settings,
     SettingsError,
     effective_settings,
     requested_profile_name,
 )
+from totp_tui.profiles import Profile, profile_from_settings
 
 POOL = "eu-west-2_AbC123"
 CLIENT = "1example23456789abcdefghij"

@@ -8,8 +8,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from totp_tui import cli, startup_gc
-from totp_tui.settings import Settings
+from totp_tui.cli import main as cli_main
+from totp_tui.config.settings import Settings
+from totp_tui.diagnostics import startup_gc
 from totp_tui.ui.app import TotpApp
 from totp_tui.ui.controller import WizardController
 
@@ -57,7 +58,7 @@ def test_a_usage_error_leaves_the_collector_on(
     capsys: pytest.CaptureFixture[str], no_wizard: None
 ) -> None:
     pool = ["--user-pool-id", "us-east-1_Gc1", "--client-id", "c"]
-    assert cli.main([*pool, "--connect-timeout", "0"]) == 2
+    assert cli_main.main([*pool, "--connect-timeout", "0"]) == 2
     assert gc.isenabled()
     assert "between 0 and 600" in capsys.readouterr().err
 
@@ -71,8 +72,8 @@ def test_the_profiles_command_runs_with_the_collector_on(
         seen.append(gc.isenabled())
         return 0
 
-    monkeypatch.setattr("totp_tui.profiles_cli.run_profiles", run_profiles)
-    assert cli.main(["profiles", "list"]) == 0
+    monkeypatch.setattr("totp_tui.cli.profiles.run_profiles", run_profiles)
+    assert cli_main.main(["profiles", "list"]) == 0
     assert seen == [True]
 
 

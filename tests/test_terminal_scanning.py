@@ -38,9 +38,9 @@ from tests.screen_reading import (
 from tests.test_end_to_end import reach_enrol, wizard_command
 from tests.tmux_session import TmuxSession, require_tmux
 from tests.ui_driving import PUBLIC_TEST_SECRET
-from totp_tui import qr
-from totp_tui.demo import DemoPool, LocalCognito
-from totp_tui.totp import build_key_uri, group_secret, parse_key_uri
+from totp_tui.authenticator import qr
+from totp_tui.authenticator.key_uri import build_key_uri, group_secret, parse_key_uri
+from totp_tui.demo.local_cognito import DemoPool, LocalCognito
 from totp_tui.ui.terminal_caps import (
     TerminalCaps,
     detect_caps,

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from totp_tui.totp import (
+from totp_tui.authenticator.key_uri import (
     KeyUri,
     KeyUriError,
     build_key_uri,

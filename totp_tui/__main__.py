@@ -2,6 +2,6 @@
 
 import sys
 
-from totp_tui.cli import main
+from totp_tui.cli.main import main
 
 sys.exit(main())

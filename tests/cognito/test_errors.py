@@ -24,7 +24,7 @@ from totp_tui.cognito.errors import (
     from_exception,
 )
 from totp_tui.cognito.flow import EnrolmentFlow
-from totp_tui.settings import Settings
+from totp_tui.config.settings import Settings
 
 R = Recovery
 INCORRECT = "Incorrect username or password."

@@ -27,8 +27,8 @@ from totp_tui.cognito.flow import (
     NewPasswordRequired,
     TotpSecretIssued,
 )
-from totp_tui.demo import DemoPool, LocalCognito, active_secret
-from totp_tui.settings import RequestedSettings, Settings, effective_settings
+from totp_tui.config.settings import RequestedSettings, Settings, effective_settings
+from totp_tui.demo.local_cognito import DemoPool, LocalCognito, active_secret
 
 FLOWS = ["USER_SRP_AUTH", "USER_PASSWORD_AUTH"]
 CLIENT_KINDS = ["no secret", "with secret"]

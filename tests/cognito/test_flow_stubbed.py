@@ -36,7 +36,7 @@ from totp_tui.cognito.flow import (
     secret_hash,
 )
 from totp_tui.cognito.token_enrolment import TokenEnrolment
-from totp_tui.settings import Settings
+from totp_tui.config.settings import Settings
 
 POOL_ID = "eu-west-2_AbCdEf123"
 CLIENT_ID = "1example23456789abcdefghij"

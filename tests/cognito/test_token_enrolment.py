@@ -38,8 +38,8 @@ from totp_tui.cognito.flow import (
 )
 from totp_tui.cognito.service_calls import ServiceCalls
 from totp_tui.cognito.token_enrolment import TokenEnrolment
-from totp_tui.demo import DemoPool, LocalCognito, active_secret
-from totp_tui.settings import Settings
+from totp_tui.config.settings import Settings
+from totp_tui.demo.local_cognito import DemoPool, LocalCognito, active_secret
 
 TOTP = "SOFTWARE_TOKEN_MFA"
 

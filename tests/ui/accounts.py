@@ -7,7 +7,7 @@ from typing import Any
 from tests.conftest import PoolUser
 from tests.totp_clock import code_now, wait_for_next_window
 from tests.ui.wizard_steps import Hidden
-from totp_tui.demo import DemoPool, LocalCognito
+from totp_tui.demo.local_cognito import DemoPool, LocalCognito
 
 
 def _client(local_cognito: LocalCognito, pool: DemoPool) -> Any:

@@ -12,7 +12,7 @@ from collections import Counter
 from typing import Any
 
 from totp_tui.cognito.client import make_client
-from totp_tui.settings import Settings
+from totp_tui.config.settings import Settings
 
 HOLD_TIMEOUT = 10.0  # a forgotten release must not hang the suite
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.ui.cognito_calls import CognitoCalls
-from totp_tui.demo import DemoPool, LocalCognito
+from totp_tui.demo.local_cognito import DemoPool, LocalCognito
 
 SIZE = (80, 24)
 

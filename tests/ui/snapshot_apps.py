@@ -15,11 +15,11 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input
 
 from tests.ui_driving import PUBLIC_TEST_SECRET
+from totp_tui.authenticator.key_uri import build_key_uri
+from totp_tui.authenticator.qr import make_matrix
 from totp_tui.cognito.flow import NOT_HANDLED
 from totp_tui.cognito.steps import ChallengeNotHandled
-from totp_tui.qr import make_matrix
-from totp_tui.settings import Settings
-from totp_tui.totp import build_key_uri
+from totp_tui.config.settings import Settings
 from totp_tui.ui.app import TotpApp
 from totp_tui.ui.next_screen import ShowStop, Situation, next_screen
 from totp_tui.ui.screens.done import DoneScreen, StopScreen

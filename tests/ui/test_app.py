@@ -20,7 +20,7 @@ from tests.ui.wizard_steps import (
     reach_enrol,
     shows,
 )
-from totp_tui.settings import Settings
+from totp_tui.config.settings import Settings
 from totp_tui.ui.app import TotpApp
 from totp_tui.ui.screens.sign_in import SignInScreen
 from totp_tui.ui.widgets.secret_key import SecretKey

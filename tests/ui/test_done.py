@@ -23,8 +23,8 @@ from tests.ui.wizard_steps import (
     shows,
     visible_text,
 )
-from totp_tui.qr import QrDrawing, QrMatrix
-from totp_tui.settings import Settings
+from totp_tui.authenticator.qr import QrDrawing, QrMatrix
+from totp_tui.config.settings import Settings
 from totp_tui.ui.app import TotpApp
 from totp_tui.ui.screens.done import DoneScreen
 from totp_tui.ui.screens.enrol import EnrolScreen

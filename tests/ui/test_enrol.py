@@ -31,9 +31,9 @@ from tests.ui.wizard_steps import (
     visible_text,
 )
 from tests.ui_driving import type_text, wait_until_idle
-from totp_tui.demo import DemoPool, LocalCognito, use_secret_source
-from totp_tui.settings import Settings
-from totp_tui.totp import build_key_uri, parse_key_uri
+from totp_tui.authenticator.key_uri import build_key_uri, parse_key_uri
+from totp_tui.config.settings import Settings
+from totp_tui.demo.local_cognito import DemoPool, LocalCognito, use_secret_source
 from totp_tui.ui.app import TotpApp
 from totp_tui.ui.screens.done import DoneScreen
 from totp_tui.ui.widgets.qr_code import QrCode

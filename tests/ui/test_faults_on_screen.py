@@ -47,7 +47,7 @@ from tests.ui.wizard_steps import (
     sign_in,
 )
 from tests.ui_driving import wait_until_idle
-from totp_tui.demo import DemoPool, LocalCognito
+from totp_tui.demo.local_cognito import DemoPool, LocalCognito
 from totp_tui.ui.app import TotpApp
 from totp_tui.ui.screens.base import WizardScreen
 from totp_tui.ui.screens.done import DoneScreen

@@ -12,9 +12,9 @@ from tests.screen_reading import cells_from_textual
 from tests.totp_clock import code_now
 from tests.ui.conftest import SIZE
 from tests.ui_driving import type_text, wait_for_screen
-from totp_tui.cli import main
-from totp_tui.settings import Settings
-from totp_tui.totp import group_secret
+from totp_tui.authenticator.key_uri import group_secret
+from totp_tui.cli.main import main
+from totp_tui.config.settings import Settings
 from totp_tui.ui.app import TotpApp
 from totp_tui.ui.screens.confirm import ConfirmScreen
 from totp_tui.ui.screens.done import DoneScreen
@@ -190,7 +190,7 @@ def test_kiosk_keeps_no_username_and_saves_nothing(monkeypatch: pytest.MonkeyPat
         captured["settings"], captured["kiosk"] = settings, kwargs.get("kiosk")
         return 0
 
-    monkeypatch.setattr("totp_tui.cli.run_wizard", capture)
+    monkeypatch.setattr("totp_tui.cli.main.run_wizard", capture)
     argv = ["--kiosk", "--user-pool-id", "us-east-1_AbC123", "--client-id", "abc123"]
     assert main([*argv, "--username", "jane", "--idle-minutes", "3"]) == 0
     settings = captured["settings"]

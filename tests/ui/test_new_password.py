@@ -16,7 +16,7 @@ from tests.ui.wizard_steps import (
     shows,
 )
 from tests.ui_driving import wait_until_idle
-from totp_tui.settings import Settings
+from totp_tui.config.settings import Settings
 from totp_tui.ui.app import TotpApp
 from totp_tui.ui.screens.enrol import EnrolScreen
 

@@ -35,9 +35,9 @@ from tests.ui.wizard_steps import (
     visible_text,
 )
 from tests.ui_driving import type_text, wait_until_idle
-from totp_tui.demo import DemoPool, LocalCognito
+from totp_tui.config.settings import RequestedSettings, Settings, effective_settings
+from totp_tui.demo.local_cognito import DemoPool, LocalCognito
 from totp_tui.profiles import SERVICE, Profile, ProfileStore
-from totp_tui.settings import RequestedSettings, Settings, effective_settings
 from totp_tui.ui.app import TotpApp
 from totp_tui.ui.screens.confirm import ConfirmScreen
 from totp_tui.ui.screens.done import DoneScreen

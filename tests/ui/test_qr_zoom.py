@@ -30,8 +30,8 @@ from tests.screen_reading import (
 from tests.ui.snapshot_apps import ACCOUNT, ISSUER, SnapshotApp, enrol_screen, steady_cursor
 from tests.ui.wizard_steps import focused_id, shows, shows_half_blocks
 from tests.ui_driving import PUBLIC_TEST_SECRET
-from totp_tui.qr import make_matrix
-from totp_tui.totp import build_key_uri
+from totp_tui.authenticator.key_uri import build_key_uri
+from totp_tui.authenticator.qr import make_matrix
 from totp_tui.ui.screens.enrol import EnrolScreen
 from totp_tui.ui.terminal_caps import TerminalCaps
 from totp_tui.ui.widgets import qr_code

@@ -10,11 +10,11 @@ from tests.conftest import PoolUser
 from tests.ui.conftest import SIZE
 from tests.ui.wizard_steps import arrive, field, reach_enrol, shows
 from tests.ui_driving import PUBLIC_TEST_SECRET
+from totp_tui.authenticator.key_uri import build_key_uri
+from totp_tui.authenticator.qr import make_matrix
 from totp_tui.cognito.flow import EnrolmentFlow
 from totp_tui.cognito.service_calls import clock_offset
-from totp_tui.qr import make_matrix
-from totp_tui.settings import Settings
-from totp_tui.totp import build_key_uri
+from totp_tui.config.settings import Settings
 from totp_tui.ui.app import TotpApp
 from totp_tui.ui.screens.enrol import EnrolScreen
 from totp_tui.ui.screens.sign_in import SignInScreen

@@ -18,8 +18,8 @@ from tests.ui.wizard_steps import (
     sign_in,
 )
 from tests.ui_driving import type_text, wait_until_idle
-from totp_tui.demo import DemoPool, LocalCognito
-from totp_tui.settings import Settings
+from totp_tui.config.settings import Settings
+from totp_tui.demo.local_cognito import DemoPool, LocalCognito
 from totp_tui.ui.app import TotpApp
 from totp_tui.ui.screens.new_password import NewPasswordScreen
 from totp_tui.ui.screens.sign_in import SignInScreen

@@ -38,11 +38,11 @@ from tests.ui.wizard_steps import (
     visible_text,
 )
 from tests.ui_driving import PUBLIC_TEST_SECRET
+from totp_tui.authenticator.key_uri import parse_key_uri
 from totp_tui.cognito.client import make_client
 from totp_tui.cognito.flow import CodeRequired, EnrolmentFlow, SignedInWithoutSetup, Step
-from totp_tui.demo import DemoPool, LocalCognito, active_secret
-from totp_tui.settings import Settings
-from totp_tui.totp import parse_key_uri
+from totp_tui.config.settings import Settings
+from totp_tui.demo.local_cognito import DemoPool, LocalCognito, active_secret
 from totp_tui.ui.app import TotpApp
 from totp_tui.ui.screens.access_token import AccessTokenScreen
 from totp_tui.ui.screens.code_required import CodeRequiredScreen
@@ -52,7 +52,7 @@ from totp_tui.ui.screens.offer import OfferScreen
 from totp_tui.ui.screens.sign_in import SignInScreen
 
 # Imported under another name: pytest would take a class named Test* for a test class.
-from totp_tui.ui.screens.test_sign_in import TestSignInScreen as TrialSignInScreen
+from totp_tui.ui.screens.sign_in_check import SignInCheckScreen
 from totp_tui.ui.start_options import StartWith
 from totp_tui.ui.widgets.countdown import SessionCountdown
 from totp_tui.ui.widgets.status_line import StatusLine
@@ -316,7 +316,7 @@ async def test_test_sign_in_after_enrolment(settings: Settings, user: PoolUser) 
         await arrive(pilot, DoneScreen)
 
         await pilot.press("ctrl+r")
-        test = await arrive(pilot, TrialSignInScreen)
+        test = await arrive(pilot, SignInCheckScreen)
         assert shows(app, "Test sign-in")
         assert shows(app, f"Sign in as {user.username} once more")
         assert focused_id(app) == "password"
@@ -574,7 +574,7 @@ async def test_test_sign_in_that_meets_mfa_setup_says_the_app_is_not_in_use() ->
             await type_code(pilot, code_now(PUBLIC_TEST_SECRET))
             await arrive(pilot, DoneScreen)
             await pilot.press("ctrl+r")
-            test = await arrive(pilot, TrialSignInScreen)
+            test = await arrive(pilot, SignInCheckScreen)
             await paste(pilot, "fake-Password-1")
             await pilot.press("enter")
             await type_code(pilot, "123456")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from totp_tui.settings import PoolConnection, Settings
+from totp_tui.config.settings import PoolConnection, Settings
 
 if TYPE_CHECKING:
     from botocore.config import Config

@@ -29,7 +29,7 @@ from totp_tui.cognito.steps import (
     TotpSecretIssued,
 )
 from totp_tui.cognito.token_enrolment import DEFAULT_DEVICE_NAME, TokenEnrolment
-from totp_tui.settings import Settings
+from totp_tui.config.settings import Settings
 
 __all__ = [
     "AlreadyEnrolled",

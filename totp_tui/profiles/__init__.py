@@ -24,6 +24,7 @@ from totp_tui.profiles.keyring_access import DEFAULT_TIMEOUT, check_backend
 from totp_tui.profiles.profile import (
     SCHEMA_VERSION,
     Profile,
+    ProfileDraft,
     profile_from_settings,
     validate_name,
 )
@@ -38,6 +39,7 @@ __all__ = [
     "BackendStatus",
     "KeyringAccessError",
     "Profile",
+    "ProfileDraft",
     "ProfileError",
     "ProfileNameError",
     "ProfileNotFoundError",

@@ -5,11 +5,9 @@ from __future__ import annotations
 import json
 import math
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 
-from totp_tui.profiles.errors import ProfileError, ProfileNameError
-from totp_tui.setting_sources import is_from_environment
-from totp_tui.settings import (
+from totp_tui.config.settings import (
     AUTH_FLOWS,
     DEFAULT_CONNECT_TIMEOUT,
     DEFAULT_ISSUER,
@@ -17,6 +15,8 @@ from totp_tui.settings import (
     AuthFlow,
     Settings,
 )
+from totp_tui.config.sources import is_from_environment
+from totp_tui.profiles.errors import ProfileError, ProfileNameError
 
 SCHEMA_VERSION = 1
 # Letters, digits, '-', '_', '.'; not starting with '-', which a command line reads as an option.
@@ -108,6 +108,15 @@ class Profile:
             return cls(**data)
         except ProfileError as exc:
             raise ProfileError(f"{label} is damaged: {exc}") from None
+
+
+@dataclass(frozen=True)
+class ProfileDraft:
+    """A profile as a form produced it, and the client secret typed with it (None:
+    unchanged)."""
+
+    profile: Profile
+    client_secret: str | None = field(default=None, repr=False)
 
 
 def profile_from_settings(settings: Settings, name: str, remember_username: bool) -> Profile:

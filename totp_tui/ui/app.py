@@ -17,8 +17,8 @@ from textual.app import App
 from textual.binding import Binding
 from textual.screen import Screen
 
-from totp_tui import startup_gc
-from totp_tui.settings import RequestedSettings, Settings
+from totp_tui.config.settings import RequestedSettings, Settings
+from totp_tui.diagnostics import startup_gc
 from totp_tui.ui.controller import ClientFactory, WizardController
 from totp_tui.ui.key_order import move_focus_now
 from totp_tui.ui.screens.base import WizardScreen
@@ -226,6 +226,6 @@ def _crash_text(error: BaseException) -> Any:
     """Replaces Textual's report, which prints local variables (the password among them)."""
     from rich.text import Text
 
-    from totp_tui.ui.crash_report import crash_report
+    from totp_tui.diagnostics.crash_report import crash_report
 
     return Text(crash_report(error))

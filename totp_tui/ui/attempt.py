@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, Union
 if TYPE_CHECKING:
     from totp_tui.cognito.flow import EnrolmentFlow
     from totp_tui.cognito.token_enrolment import TokenEnrolment
-    from totp_tui.ui.engine_requests import Reply
 
 # What holds a Session or an access token, and forgets it on request.
 Holder = Union["EnrolmentFlow", "TokenEnrolment"]
@@ -31,14 +30,16 @@ class Attempt:
         """Enrolling with an access token (no Session, no countdown)."""
         return self.enrolment is not None and self.enrolment is not self.flow
 
-    def take(self, reply: Reply) -> None:
-        """Make what `reply` started this attempt's."""
-        if reply.flow is not None:
-            self.flow = reply.flow
-        if reply.enrolment is not None:
-            self.enrolment = reply.enrolment
-        if reply.account is not None:
-            self.account = reply.account
+    def take(
+        self, flow: EnrolmentFlow | None, enrolment: Holder | None, account: str | None
+    ) -> None:
+        """Make what a request started this attempt's (None: unchanged)."""
+        if flow is not None:
+            self.flow = flow
+        if enrolment is not None:
+            self.enrolment = enrolment
+        if account is not None:
+            self.account = account
 
     def forget(self, *, account: bool = False) -> None:
         """Forget the Session and access token now, not whenever they are collected; with

@@ -13,7 +13,7 @@ import logging
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from totp_tui.settings import RequestedSettings, Settings
+from totp_tui.config.settings import RequestedSettings, Settings
 from totp_tui.ui.attempt import Attempt
 from totp_tui.ui.request_runner import RequestRunner
 from totp_tui.ui.screens.base import WizardScreen
@@ -202,9 +202,9 @@ class WizardController:
         )
 
     def start_test_sign_in(self) -> None:
-        from totp_tui.ui.screens.test_sign_in import TestSignInScreen
+        from totp_tui.ui.screens.sign_in_check import SignInCheckScreen
 
-        self._replace(TestSignInScreen(self.attempt.account))
+        self._replace(SignInCheckScreen(self.attempt.account))
 
     def test_sign_in(self, screen: WizardScreen, password: str, code: str) -> None:
         """A fresh sign-in that must meet SOFTWARE_TOKEN_MFA, answered with the new app's code."""
@@ -282,7 +282,7 @@ class WizardController:
             log.info("request failed: %s", reply.answer.code)
             reply.forget_started()
         else:
-            self.attempt.take(reply)
+            self.attempt.take(reply.flow, reply.enrolment, reply.account)
         settings = self.require_settings()
         plan = next_screen(
             reply.answer,
@@ -310,9 +310,9 @@ class WizardController:
         if isinstance(plan, n.SignInAgain):
             self.restart(plan.message)
         elif isinstance(plan, n.NewAppWorks):
-            from totp_tui.ui.screens.test_sign_in import TestSignInScreen
+            from totp_tui.ui.screens.sign_in_check import SignInCheckScreen
 
-            if isinstance(screen, TestSignInScreen):
+            if isinstance(screen, SignInCheckScreen):
                 screen.passed()
         elif isinstance(plan, n.ShowEnrolled):
             if plan.audit and self.audit_enrolment is not None:

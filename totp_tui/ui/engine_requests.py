@@ -12,11 +12,11 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from totp_tui.authenticator.qr import QrMatrix
     from totp_tui.cognito.errors import CognitoError
     from totp_tui.cognito.flow import EnrolmentFlow
     from totp_tui.cognito.steps import Step
-    from totp_tui.qr import QrMatrix
-    from totp_tui.settings import Settings
+    from totp_tui.config.settings import Settings
     from totp_tui.ui.attempt import Holder
     from totp_tui.ui.sdk_client import SdkClient
 
@@ -97,8 +97,8 @@ def ask(
 
 def qr_for(issuer: str, account: str, secret: str) -> QrMatrix:
     # Built in the worker: importing qrcode and encoding take a few ms.
-    from totp_tui.qr import make_matrix
-    from totp_tui.totp import build_key_uri
+    from totp_tui.authenticator.key_uri import build_key_uri
+    from totp_tui.authenticator.qr import make_matrix
 
     return make_matrix(build_key_uri(issuer, account.replace(":", "_"), secret))
 

@@ -74,7 +74,7 @@ class KioskDesk:
         def write() -> str:
             import getpass
 
-            from totp_tui.audit import record
+            from totp_tui.helpdesk.audit import record
 
             try:
                 desk = getpass.getuser()

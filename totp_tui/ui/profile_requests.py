@@ -13,24 +13,23 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from totp_tui.sentences import as_sentence
-from totp_tui.settings import (
+from totp_tui.config.settings import (
     CLIENT_SECRET_VARIABLE,
     RequestedSettings,
     Settings,
     SettingsError,
     effective_settings,
 )
+from totp_tui.sentences import as_sentence
 from totp_tui.ui.request_runner import RequestRunner
 from totp_tui.ui.screens.base import WizardScreen
+from totp_tui.ui.screens.profiles import ProfilesScreen
 
 # The profile store and screens load when first used, not before the first paint.
 if TYPE_CHECKING:
     from textual.app import App
 
-    from totp_tui.profiles import BackendStatus, Profile, ProfileError, ProfileStore
-    from totp_tui.ui.screens.profile_form import ProfileDraft
-    from totp_tui.ui.screens.profiles import ProfilesScreen
+    from totp_tui.profiles import BackendStatus, Profile, ProfileDraft, ProfileError, ProfileStore
 
 log = logging.getLogger("totp_tui")
 
@@ -105,13 +104,12 @@ class ProfileRequests:
     # Profile screens ----------------------------------------------------------------------
 
     def show_profiles(self, selected: str | None = None) -> None:
-        from totp_tui.ui.screens.profiles import ProfilesScreen
 
         self._selected_after_load = selected
         self._app.switch_screen(ProfilesScreen())
 
-    def load_profiles(self, screen: ProfilesScreen) -> None:
-        if not screen.begin("Reading profiles…"):
+    def load_profiles(self, screen: WizardScreen) -> None:
+        if not isinstance(screen, ProfilesScreen) or not screen.begin("Reading profiles…"):
             return
         selected = self._selected_after_load
 

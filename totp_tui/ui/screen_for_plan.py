@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
 def screen_for(plan: Plan, reply: Reply, accept: Callable[[WizardScreen], None]) -> Screen[None]:
     """The screen `plan` names; `accept` is what an offer's Enter does."""
-    from totp_tui.qr import QrMatrix
+    from totp_tui.authenticator.qr import QrMatrix
     from totp_tui.ui import next_screen as n
     from totp_tui.ui.screens.code_required import CodeRequiredScreen
     from totp_tui.ui.screens.done import StopScreen

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from totp_tui.settings import Settings
+    from totp_tui.config.settings import Settings
 
 
 class SdkClient:

@@ -12,7 +12,26 @@ from totp_tui.ui.key_order import all_typed
 from totp_tui.ui.widgets.status_line import StatusLine
 
 if TYPE_CHECKING:
-    from totp_tui.ui.profile_requests import ProfileRequests
+    from totp_tui.profiles import Profile, ProfileDraft
+
+
+class ProfileDesk(Protocol):
+    """What the profile screens ask for (ui/profile_requests.py): keyring work, answered
+    later on the UI thread."""
+
+    def show_profiles(self, selected: str | None = None) -> None: ...
+
+    def load_profiles(self, screen: WizardScreen) -> None: ...
+
+    def use_profile(self, screen: WizardScreen, profile: Profile) -> None: ...
+
+    def edit_profile(self, profile: Profile | None, save: bool) -> None: ...
+
+    def save_profile(self, screen: WizardScreen, draft: ProfileDraft) -> None: ...
+
+    def use_draft_once(self, screen: WizardScreen, draft: ProfileDraft) -> None: ...
+
+    def delete_profile(self, screen: WizardScreen, name: str) -> None: ...
 
 
 class Wizard(Protocol):
@@ -20,7 +39,7 @@ class Wizard(Protocol):
     answer comes later, on the UI thread, to the screen that asked if it is still shown."""
 
     @property
-    def profiles(self) -> ProfileRequests: ...
+    def profiles(self) -> ProfileDesk: ...
 
     def sign_in(self, screen: WizardScreen, username: str, password: str) -> None: ...
 

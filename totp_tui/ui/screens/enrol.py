@@ -8,7 +8,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Footer, Input, Label, Static
 
-from totp_tui.qr import QrMatrix
+from totp_tui.authenticator.qr import QrMatrix
 from totp_tui.ui.screens.base import WizardScreen
 from totp_tui.ui.widgets.code_input import CodeInput
 from totp_tui.ui.widgets.countdown import SessionCountdown

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Vertical
 from textual.widgets import Footer, Input, Label, Select
 
-from totp_tui.profiles import Profile, ProfileError
-from totp_tui.sentences import as_sentence
-from totp_tui.settings import (
+from totp_tui.config.settings import (
     AUTH_FLOWS,
     DEFAULT_CONNECT_TIMEOUT,
     DEFAULT_ISSUER,
@@ -26,20 +22,14 @@ from totp_tui.settings import (
     validate_region,
     validate_timeout,
 )
+from totp_tui.profiles import Profile, ProfileDraft, ProfileError
+from totp_tui.sentences import as_sentence
 from totp_tui.ui.screens.base import WizardScreen
 from totp_tui.ui.widgets.inputs import FormField, PasswordInput
 from totp_tui.ui.widgets.status_line import StatusLine
 from totp_tui.ui.widgets.title_bar import TitleBar
 
 YES_NO = [("yes", True), ("no", False)]
-
-
-@dataclass(frozen=True)
-class ProfileDraft:
-    """What the form produced: the profile, and the client secret typed (None: unchanged)."""
-
-    profile: Profile
-    client_secret: str | None = field(default=None, repr=False)
 
 
 class ProfileFormScreen(WizardScreen):

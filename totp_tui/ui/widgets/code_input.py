@@ -6,7 +6,7 @@ import re
 
 from textual import events
 
-from totp_tui.totp import normalise_code
+from totp_tui.authenticator.key_uri import normalise_code
 from totp_tui.ui.widgets.inputs import FormField
 
 # A space, not \s: \s matches Tab, and a field that claims Tab traps the focus in it.

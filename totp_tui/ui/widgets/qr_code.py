@@ -11,7 +11,7 @@ the terminal is comes from the app's theme (it follows the terminal where it can
 ctrl+t toggles it): no drawing without colours is right on both.
 
 Without Unicode (`--ascii-qr`, or an output encoding that has no half blocks) each module is
-two spaces, reversed for ink (see totp_tui.qr.draw_ascii).
+two spaces, reversed for ink (see totp_tui.authenticator.qr.draw_ascii).
 
 Zoomed (`zoom()`), the widget is maximized on its screen and draws the largest code that
 fits, centred on paper that fills it; if it only fits without the footer's row, the footer
@@ -27,7 +27,7 @@ from rich.style import Style
 from rich.text import Text
 from textual.widgets import Footer, Static
 
-from totp_tui.qr import ASCII_INK, QrDrawing, QrMatrix, drawing_size, fit, fit_zoomed
+from totp_tui.authenticator.qr import ASCII_INK, QrDrawing, QrMatrix, drawing_size, fit, fit_zoomed
 from totp_tui.ui.terminal_caps import caps_of
 
 if TYPE_CHECKING:

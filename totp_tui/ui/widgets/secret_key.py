@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual import events
 from textual.widgets import Static
 
-from totp_tui.totp import group_secret
+from totp_tui.authenticator.key_uri import group_secret
 
 
 def wrap_groups(secret: str, width: int) -> str:

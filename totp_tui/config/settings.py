@@ -11,21 +11,18 @@ import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal, Protocol
+from typing import Any, Literal, Protocol
 from urllib.parse import urlsplit
 
-from totp_tui.setting_sources import (
+from totp_tui.config.sources import (
     FLAG,
     SourcePicker,
     env_source,
     profile_source,
 )
-from totp_tui.setting_sources import (
+from totp_tui.config.sources import (
     SettingSources as SettingSources,  # re-exported: Settings.sources is one
 )
-
-if TYPE_CHECKING:  # types only: profiles sits below settings and imports it at run time
-    from totp_tui.profiles import Profile
 
 AuthFlow = Literal["USER_SRP_AUTH", "USER_PASSWORD_AUTH"]
 AUTH_FLOWS: tuple[AuthFlow, ...] = ("USER_SRP_AUTH", "USER_PASSWORD_AUTH")
@@ -45,6 +42,36 @@ _CLIENT_ID = re.compile(r"^[\w+]{1,128}$", re.ASCII)  # the API's \w is ASCII-on
 
 class SettingsError(ValueError):
     """A value the user gave is unusable; the message says which and why, in one line."""
+
+
+class SavedProfile(Protocol):
+    """A profile as the merge reads it (totp_tui.profiles.Profile is one): the profiles
+    package sits above this one and imports its validators."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def last_username(self) -> str | None: ...
+    @property
+    def region(self) -> str: ...
+    @property
+    def user_pool_id(self) -> str: ...
+    @property
+    def client_id(self) -> str: ...
+    @property
+    def auth_flow(self) -> str: ...
+    @property
+    def issuer(self) -> str: ...
+    @property
+    def endpoint_url(self) -> str | None: ...
+    @property
+    def verify_ssl(self) -> bool: ...
+    @property
+    def ca_bundle(self) -> str | None: ...
+    @property
+    def connect_timeout(self) -> float: ...
+    @property
+    def read_timeout(self) -> float: ...
 
 
 @dataclass(frozen=True)
@@ -72,7 +99,7 @@ class Settings:
     # keyring could not load it; None when no profile is involved.
     profile_name: str | None = None
     # The profile as it was in the keyring, to save changes back without the environment's.
-    loaded_profile: Profile | None = field(default=None, repr=False, compare=False)
+    loaded_profile: SavedProfile | None = field(default=None, repr=False, compare=False)
     # Where each value came from; empty for Settings built directly (demo, tests).
     sources: SettingSources = field(default=SettingSources(), repr=False, compare=False)
 
@@ -226,7 +253,7 @@ _PROFILE_FIELDS = (
 def effective_settings(
     flags: RequestedSettings,
     env: Mapping[str, str],
-    profile: Profile | None = None,
+    profile: SavedProfile | None = None,
     profile_client_secret: str | None = None,
 ) -> Settings:
     """Merge flags > environment > profile > defaults, validate, and note each value's source.
@@ -270,7 +297,7 @@ def effective_settings(
 
 
 def effective_admin_settings(
-    flags: RequestedSettings, env: Mapping[str, str], profile: Profile | None = None
+    flags: RequestedSettings, env: Mapping[str, str], profile: SavedProfile | None = None
 ) -> AdminSettings:
     """The pool and how to reach it, merged as for the wizard (flags > environment >
     profile > defaults); a profile's app client, if any, plays no part."""
@@ -282,7 +309,7 @@ def effective_admin_settings(
 def _picker(
     flags: RequestedSettings,
     env: Mapping[str, str],
-    profile: Profile | None,
+    profile: SavedProfile | None,
     profile_client_secret: str | None,
 ) -> tuple[SourcePicker, str | None]:
     """The merge of flags, environment and profile, and the profile's name if one is used."""

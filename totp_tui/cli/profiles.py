@@ -14,8 +14,15 @@ import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict
 
-from totp_tui.cli import add_network_options, add_pool_options, fail, requested
-from totp_tui.cli_output import confirm, print_record
+from totp_tui.cli.options import add_network_options, add_pool_options, requested
+from totp_tui.cli.output import confirm, fail, print_record
+from totp_tui.config.settings import (
+    CLIENT_SECRET_VARIABLE,
+    RequestedSettings,
+    SettingsError,
+    effective_settings,
+    requested_profile_name,
+)
 from totp_tui.profiles import (
     KeyringAccessError,
     Profile,
@@ -27,13 +34,6 @@ from totp_tui.profiles import (
     validate_name,
 )
 from totp_tui.sentences import as_sentence
-from totp_tui.settings import (
-    CLIENT_SECRET_VARIABLE,
-    RequestedSettings,
-    SettingsError,
-    effective_settings,
-    requested_profile_name,
-)
 
 EXIT_OK = 0
 EXIT_KEYRING = 1

@@ -10,8 +10,9 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from totp_tui.cli import fail, run_wizard
-from totp_tui.settings import Settings
+from totp_tui.cli.output import fail
+from totp_tui.cli.wizard import run_wizard
+from totp_tui.config.settings import Settings
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -32,7 +33,7 @@ def build_parser() -> argparse.ArgumentParser:
 def run_demo(argv: Sequence[str]) -> int:
     args = build_parser().parse_args(list(argv))
     try:
-        from totp_tui.demo import DEMO_USERNAME, LocalCognito, temporary_password
+        from totp_tui.demo.local_cognito import DEMO_USERNAME, LocalCognito, temporary_password
     except ImportError:
         return fail("the demo needs the demo extra: pip install 'totp-tui[demo]'")
     try:

@@ -64,7 +64,7 @@ def make_matrix(data: str) -> QrMatrix:
     import qrcode  # loaded on first use: keeps start-up fast
     from qrcode.constants import ERROR_CORRECT_L
 
-    from totp_tui.qr_mask import best_mask
+    from totp_tui.authenticator.qr_mask import best_mask
 
     # Made once with mask 0, then re-masked with the mask qrcode itself would choose, found
     # without qrcode's slow trial of all eight (see qr_mask): same symbol, a third of the time.

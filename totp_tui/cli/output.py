@@ -1,11 +1,18 @@
-"""How the command line prints one record (aligned `key: value` lines, or JSON) and asks a
-yes/no question."""
+"""How the command line prints: one-line errors (exit code 2), one record (aligned `key:
+value` lines, or JSON), and a yes/no question."""
 
 from __future__ import annotations
 
 import json
 import sys
 from collections.abc import Mapping
+
+EXIT_USAGE = 2
+
+
+def fail(message: str) -> int:
+    print(f"totp-tui: error: {message}", file=sys.stderr)
+    return EXIT_USAGE
 
 
 def print_record(shown: Mapping[str, object], output: str) -> None:

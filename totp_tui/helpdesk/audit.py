@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
 
-from totp_tui.debug_log import open_private
+from totp_tui.diagnostics.debug_log import open_private
 
 FILE_NAME = "audit.jsonl"
 OK = "ok"

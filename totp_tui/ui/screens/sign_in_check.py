@@ -14,7 +14,7 @@ from totp_tui.ui.widgets.status_line import StatusLine
 from totp_tui.ui.widgets.title_bar import TitleBar
 
 
-class TestSignInScreen(WizardScreen):
+class SignInCheckScreen(WizardScreen):
     BINDINGS = [
         Binding("enter", "submit", "Test", show=True),
         Binding("escape", "finish", "Done", show=True),

@@ -37,7 +37,7 @@ def configure(log_file: str | None, debug: bool, literals: Iterable[str] = ()) -
     if not (log_file or debug):
         return None
     # Only now: its patterns take ~0.6 ms to compile, and most starts log nothing.
-    from totp_tui.redaction import RedactingFilter
+    from totp_tui.diagnostics.redaction import RedactingFilter
 
     path = Path(log_file) if log_file else default_log_path()
     stream = os.fdopen(open_private(path), "a", encoding="utf-8")

@@ -2,8 +2,8 @@
 
 The pool is chosen as for the wizard (--profile, --user-pool-id, --region, --endpoint-url,
 the environment); credentials come from the standard AWS chain or --aws-profile. Each action,
-including a refused or failed one, appends one line to the audit log (audit.py); when that log
-cannot be written, nothing is done.
+including a refused or failed one, appends one line to the audit log (helpdesk/audit.py);
+when that log cannot be written, nothing is done.
 
 Exit codes: 0 done (or not confirmed); 1 the service, the credentials or the permissions
 failed, or the audit log cannot be written; 2 a usage error. Every failure is one line on
@@ -19,16 +19,16 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from totp_tui import admin, audit
-from totp_tui.cli import add_network_options, fail, requested
-from totp_tui.cli_output import confirm, print_record
-from totp_tui.settings import (
+from totp_tui.cli.options import add_network_options, requested
+from totp_tui.cli.output import confirm, fail, print_record
+from totp_tui.config.settings import (
     AdminSettings,
     SettingsError,
     effective_admin_settings,
     requested_profile_name,
     validate_endpoint_url,
 )
+from totp_tui.helpdesk import admin_calls, audit
 
 if TYPE_CHECKING:
     from mypy_boto3_cognito_idp import CognitoIdentityProviderClient
@@ -138,7 +138,7 @@ def pool_settings(args: argparse.Namespace, env: Mapping[str, str]) -> AdminSett
     flags = requested(args)
     profile = None
     if requested_profile_name(flags, env):  # keyring is imported only then
-        from totp_tui.profiles_cli import load_profile_for_wizard
+        from totp_tui.cli.profiles import load_profile_for_wizard
 
         profile, _client_secret = load_profile_for_wizard(flags, env)  # the secret is unused
     return effective_admin_settings(flags, env, profile)
@@ -153,23 +153,23 @@ class _Action:
     settings: AdminSettings
     username: str
     aws_profile: str | None
-    lookup: admin.OperatorLookup | None = field(default=None, init=False)
+    lookup: admin_calls.OperatorLookup | None = field(default=None, init=False)
     written: bool = field(default=False, init=False)
 
     def connect(self, sts_endpoint_url: str | None) -> CognitoIdentityProviderClient:
         """A signed client, with the operator's identity being looked up beside it."""
-        session = admin.aws_session(self.aws_profile)
-        admin.require_credentials(session, self.aws_profile)
+        session = admin_calls.aws_session(self.aws_profile)
+        admin_calls.require_credentials(session, self.aws_profile)
         try:
-            client = admin.admin_client(session, self.settings)
-            sts = admin.sts_client(session, self.settings, sts_endpoint_url)
-        except admin.boto_errors() as error:
-            raise admin.admin_error(error, aws_profile=self.aws_profile) from None
-        self.lookup = admin.OperatorLookup(sts)
+            client = admin_calls.admin_client(session, self.settings)
+            sts = admin_calls.sts_client(session, self.settings, sts_endpoint_url)
+        except admin_calls.boto_errors() as error:
+            raise admin_calls.admin_error(error, aws_profile=self.aws_profile) from None
+        self.lookup = admin_calls.OperatorLookup(sts)
         return client
 
     def write(
-        self, outcome: str, wait: float = admin.OPERATOR_WAIT, **details: audit.DetailValue
+        self, outcome: str, wait: float = admin_calls.OPERATOR_WAIT, **details: audit.DetailValue
     ) -> None:
         """The action's one audit line, with the operator if known within `wait` seconds."""
         operator = self.lookup.result(wait) if self.lookup else None
@@ -184,7 +184,7 @@ class _Action:
             **details,
         )
 
-    def failed(self, error: admin.AdminError) -> int:
+    def failed(self, error: admin_calls.AdminError) -> int:
         self.write(audit.failed(error.code), error=error.message)
         if error.usage:
             return fail(error.message)
@@ -199,8 +199,8 @@ def _failed(message: str) -> int:
 def _status(args: argparse.Namespace, action: _Action) -> int:
     try:
         client = action.connect(args.sts_endpoint_url)
-        status = admin.get_mfa_status(client, action.settings, action.username)
-    except admin.AdminError as error:
+        status = admin_calls.get_mfa_status(client, action.settings, action.username)
+    except admin_calls.AdminError as error:
         return action.failed(error)
     action.write(audit.OK)
     shown = status.as_dict()
@@ -213,7 +213,7 @@ def _reset_mfa(args: argparse.Namespace, action: _Action) -> int:
     try:
         # Connect first: a credentials problem is reported before any question is asked.
         client = action.connect(args.sts_endpoint_url)
-    except admin.AdminError as error:
+    except admin_calls.AdminError as error:
         return action.failed(error)
     if not args.yes:
         if sys.stdin is None or not sys.stdin.isatty():
@@ -228,8 +228,8 @@ def _reset_mfa(args: argparse.Namespace, action: _Action) -> int:
             print(f"totp-tui: authenticator MFA for {user!r} was not reset", file=sys.stderr)
             return EXIT_OK
     try:
-        admin.reset_totp(client, action.settings, user)
-    except admin.AdminError as error:
+        admin_calls.reset_totp(client, action.settings, user)
+    except admin_calls.AdminError as error:
         return action.failed(error)
     action.write(audit.OK)
     print(
@@ -240,6 +240,6 @@ def _reset_mfa(args: argparse.Namespace, action: _Action) -> int:
 
 
 _COMMANDS: dict[str, Callable[[argparse.Namespace, _Action], int]] = {
-    admin.STATUS: _status,
-    admin.RESET_MFA: _reset_mfa,
+    admin_calls.STATUS: _status,
+    admin_calls.RESET_MFA: _reset_mfa,
 }

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from totp_tui.cognito.client import client_config
 from totp_tui.cognito.errors import from_client_error, from_exception
-from totp_tui.settings import PoolConnection
+from totp_tui.config.settings import PoolConnection
 
 if TYPE_CHECKING:
     import boto3

@@ -1,0 +1,1 @@
+"""The command line: the wizard, `demo`, `profiles` and `admin`; shared options and output."""

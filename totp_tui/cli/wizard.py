@@ -1,0 +1,88 @@
+"""Starting the wizard from the command line: the terminal prepared, the log configured,
+the Textual app run, its exit code returned."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+from totp_tui.cli.output import fail
+from totp_tui.config.settings import RequestedSettings, Settings, SettingsError
+
+if TYPE_CHECKING:
+    from totp_tui.ui.start_options import DemoNotice, Kiosk, StartWith
+
+_log = logging.getLogger("totp_tui.cli")
+
+
+def start_with(args: argparse.Namespace, env: Mapping[str, str]) -> StartWith | None:
+    """--access-token (or TOTP_TUI_ACCESS_TOKEN), or --session with --username."""
+    access_token = args.access_token or env.get("TOTP_TUI_ACCESS_TOKEN") or None
+    if access_token and args.session:
+        raise SettingsError("give either an access token or --session, not both")
+    if args.session and not args.username:
+        raise SettingsError("--session needs --username: the name the challenge was for")
+    if not (access_token or args.session):
+        return None
+    from totp_tui.ui.start_options import StartWith
+
+    return StartWith(username=args.username or "", access_token=access_token, session=args.session)
+
+
+def _prepare_terminal() -> None:
+    # Textual writes escapes like "\u2584" instead of the QR's half blocks when stdout's
+    # encoding is not UTF-8 (LANG=C on many servers).
+    for stream in (sys.__stdout__, sys.__stderr__):
+        encoding = (getattr(stream, "encoding", "") or "").lower().replace("-", "")
+        if stream is not None and encoding != "utf8" and hasattr(stream, "reconfigure"):
+            stream.reconfigure(encoding="utf-8")
+
+
+def run_wizard(
+    settings: Settings | None,
+    demo: DemoNotice | None = None,
+    requested: RequestedSettings | None = None,
+    start: StartWith | None = None,
+    ascii_qr: bool = False,
+    kiosk: Kiosk | None = None,
+) -> int:
+    from totp_tui.diagnostics import debug_log
+    from totp_tui.ui.app import TotpApp
+    from totp_tui.ui.terminal_caps import detect_caps
+
+    flags = requested or RequestedSettings()
+    log_file = settings.log_file if settings else flags.log_file
+    debug = settings.debug if settings else flags.debug
+    try:
+        log_path = debug_log.configure(
+            log_file, debug, literals=[settings.client_secret or ""] if settings else []
+        )
+    except OSError as error:
+        return fail(f"cannot write the log file: {error.strerror}")
+    # Names of sources only: never a value, never the client secret.
+    if settings and settings.sources:
+        _log.debug("settings from: %s", settings.sources.log_line())
+    caps = detect_caps(sys.__stdout__, ascii_qr)  # before the stream is made UTF-8
+    _prepare_terminal()
+    # Textual renders in this thread and writes each frame to the terminal from another.
+    # At Python's default switch interval (5 ms), the writer waited ~11 ms for the GIL to
+    # send the first frame while this thread went on with the next; at 1 ms, ~2 ms.
+    sys.setswitchinterval(0.001)
+    app = TotpApp(
+        settings,
+        demo=demo,
+        handle_signals=True,
+        requested=flags,
+        env=os.environ,
+        start=start,
+        kiosk=kiosk,
+    )
+    app.terminal_caps = caps
+    app.run()
+    if log_path:
+        print(f"totp-tui: log written to {log_path}", file=sys.stderr)
+    return app.return_code or 0

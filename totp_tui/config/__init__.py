@@ -1,0 +1,1 @@
+"""Configuration: Settings, and the one merge of flags, environment, profile and defaults."""

@@ -1,0 +1,1 @@
+"""Diagnostics: the debug log with redaction, the crash report, start-up garbage collection."""

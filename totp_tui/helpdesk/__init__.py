@@ -1,0 +1,1 @@
+"""The helpdesk: admin calls with IAM credentials, and the audit log."""
