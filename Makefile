@@ -38,7 +38,7 @@ demo: $(STAMP)
 # The tests run inside a private D-Bus session with an unlocked gnome-keyring (a real
 # Secret Service), with their own HOME, so nothing touches the user's keyring.
 test: system-deps $(STAMP)
-	tests/with_secret_service.sh $(BIN)/python -m pytest $(PYTEST_ARGS)
+	tests/support/with_secret_service.sh $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check totp_tui tests
@@ -50,7 +50,7 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix totp_tui tests
 
 screenshots: $(STAMP)
-	$(BIN)/python -m tests.screenshots screenshots
+	$(BIN)/python -m tests.support.screenshots screenshots
 
 # The benchmark compares an enrolment with the AWS CLI, which pins botocore exactly: it gets
 # a virtual environment of its own so that .venv keeps the project's botocore.
@@ -65,7 +65,7 @@ $(BENCH_STAMP):
 
 # Start-up, engine, AWS CLI, QR, memory and terminal bytes, with their budgets (~1 minute).
 bench: system-deps $(STAMP) $(BENCH_STAMP)
-	$(BIN)/python -m tests.benchmark
+	$(BIN)/python -m tests.support.benchmark
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from tests.fault_proxy import FaultProxy
+from tests.support.fault_proxy import FaultProxy
 from totp_tui.config.settings import Settings
 from totp_tui.demo.local_cognito import DemoPool, LocalCognito, temporary_password
 
@@ -90,7 +90,7 @@ def quick_settings(
 
 @pytest.fixture
 def proxy(local_cognito: LocalCognito) -> Iterator[FaultProxy]:
-    """A fault proxy (tests/fault_proxy.py) in front of the local Cognito."""
+    """A fault proxy (tests/support/fault_proxy.py) in front of the local Cognito."""
     with FaultProxy(local_cognito.endpoint_url) as running:
         yield running
 
@@ -109,3 +109,16 @@ def no_wizard(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture
 def settings(local_cognito: LocalCognito, pool: DemoPool) -> Settings:
     return settings_for(local_cognito, pool)
+
+
+@pytest.fixture(params=["idle", "loaded"])
+def host(request: pytest.FixtureRequest) -> Iterator[str]:
+    """Run the test twice: on an idle machine, and with every core busy (tests/support/
+    cpu_load.py), as on a loaded bastion host."""
+    if request.param == "idle":
+        yield "idle"
+        return
+    from tests.support.cpu_load import busy_cores
+
+    with busy_cores():
+        yield "loaded"

@@ -23,7 +23,7 @@ import pytest
 from botocore.stub import Stubber
 
 from tests.conftest import PoolUser, make_user, settings_for
-from tests.totp_clock import code_now
+from tests.support.totp_clock import code_now
 from totp_tui.cognito.client import make_client
 from totp_tui.cognito.flow import Enrolled, EnrolmentFlow, NewPasswordRequired, TotpSecretIssued
 from totp_tui.config.settings import Settings

@@ -427,7 +427,7 @@ class TestInProcess:
         # As `totp-tui --profile` does: the profile's pool, region and endpoint.
         monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
         monkeypatch.setattr(keyring.core, "_keyring_backend", None)
-        monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "tests.keyring_backends.MemoryKeyring")
+        monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "tests.support.keyring_backends.MemoryKeyring")
         saved = ["profiles", "save", "desk", "--client-id", pool.client_id]
         assert main([*saved, *pool_flags(local_cognito, pool)]) == 0
         capsys.readouterr()

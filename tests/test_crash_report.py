@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 from textual.widgets import Input
 
-from tests.leak_scan import modes_left_on
-from tests.tmux_session import TmuxSession, require_tmux
+from tests.support.leak_scan import modes_left_on
+from tests.support.tmux_session import TmuxSession, require_tmux
 from totp_tui.config.settings import Settings
 from totp_tui.diagnostics.crash_report import MAX_FRAMES, _short, crash_report
 from totp_tui.ui.app import TotpApp

@@ -8,7 +8,7 @@ import pyotp
 import pytest
 
 from tests.conftest import make_user, settings_for
-from tests.totp_clock import code_now, wrong_code
+from tests.support.totp_clock import code_now, wrong_code
 from totp_tui.cognito.client import make_client
 from totp_tui.cognito.errors import CognitoError, Recovery
 from totp_tui.cognito.flow import Enrolled, EnrolmentFlow, TotpSecretIssued

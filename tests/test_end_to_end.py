@@ -8,9 +8,9 @@ import boto3
 import pytest
 
 from tests.conftest import PoolUser
-from tests.screen_reading import DARK_THEME, LIGHT_THEME, decode_qr
-from tests.tmux_session import TOTP_TUI, TmuxSession, require_tmux
-from tests.totp_clock import code_now
+from tests.support.screen_reading import DARK_THEME, LIGHT_THEME
+from tests.support.tmux_session import TOTP_TUI, TmuxSession, require_tmux
+from tests.support.totp_clock import code_now
 from totp_tui.authenticator.key_uri import group_secret, parse_key_uri
 from totp_tui.demo.local_cognito import DemoPool, LocalCognito, active_secret
 
@@ -54,7 +54,8 @@ def test_enrol_end_to_end_in_a_real_terminal(
     with TmuxSession(wizard_command(local_cognito, pool), width=80, height=24) as session:
         reach_enrol(session, user)
         # What a phone camera sees: the QR must read on a dark and on a light terminal.
-        uris = {theme.name: decode_qr(session.screen(theme)) for theme in (DARK_THEME, LIGHT_THEME)}
+        # The QR is drawn a frame after the text.
+        uris = {theme.name: [session.wait_for_qr(theme)] for theme in (DARK_THEME, LIGHT_THEME)}
         assert all(len(found) == 1 for found in uris.values()), "the QR did not decode"
         assert uris[DARK_THEME.name] == uris[LIGHT_THEME.name]
         key = parse_key_uri(uris[DARK_THEME.name][0])

@@ -1,7 +1,7 @@
 """Faults of the network and the service, through the real engine and client.
 
 The engine (`EnrolmentFlow` with the client `make_client` builds) talks to the local Cognito
-over HTTP through a loopback proxy (tests/fault_proxy.py) that injects each fault at the
+over HTTP through a loopback proxy (tests/support/fault_proxy.py) that injects each fault at the
 HTTP level: nothing here is stubbed. Each test checks the message a person reads, the
 recovery the screen acts on, and, where the fault is transient, that what was done so far
 (the Session, the key on screen) survives it. Messages for faults raised as Python
@@ -23,7 +23,7 @@ import pytest
 from botocore.retries import standard
 
 from tests.conftest import QUICK_TIMEOUT, PoolUser, quick_settings
-from tests.fault_proxy import (
+from tests.support.fault_proxy import (
     GATEWAY_PAGE,
     FaultProxy,
     HangUp,
@@ -34,7 +34,7 @@ from tests.fault_proxy import (
     host_that_does_not_resolve,
     self_signed_certificate,
 )
-from tests.totp_clock import code_now
+from tests.support.totp_clock import code_now
 from totp_tui.cognito.client import make_client
 from totp_tui.cognito.errors import CognitoError, Recovery
 from totp_tui.cognito.flow import Enrolled, EnrolmentFlow, NewPasswordRequired, TotpSecretIssued

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import PoolUser, make_user
-from tests.leak_scan import (
+from tests.support.leak_scan import (
     Hit,
     Secrets,
     WireRecorder,
@@ -33,8 +33,8 @@ from tests.leak_scan import (
     read_key,
     scan_tree,
 )
-from tests.tmux_session import TOTP_TUI, TmuxSession, require_tmux
-from tests.totp_clock import code_now
+from tests.support.tmux_session import TOTP_TUI, TmuxSession, require_tmux
+from tests.support.totp_clock import code_now
 from totp_tui.demo.local_cognito import DemoPool, LocalCognito
 
 pytestmark = pytest.mark.e2e
@@ -108,7 +108,7 @@ def drive(local_cognito: LocalCognito, run: Run, steps: Callable[[TmuxSession], 
         # Never a flag (flags show in `ps`): the app reads it from the environment.
         "TOTP_TUI_CLIENT_SECRET": run.pool.client_secret or "",
     }
-    # The test's Secret Service (tests/with_secret_service.sh), so that anything the app
+    # The test's Secret Service (tests/support/with_secret_service.sh), so that anything the app
     # keeps in the keyring lands where the scan looks.
     for name in ("DBUS_SESSION_BUS_ADDRESS", "XDG_RUNTIME_DIR"):
         if name in os.environ:

@@ -26,7 +26,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import PoolUser
-from tests.leak_scan import (
+from tests.support.leak_scan import (
     Secrets,
     add_key,
     app_pid,
@@ -36,8 +36,8 @@ from tests.leak_scan import (
     read_key,
     scan_tree,
 )
-from tests.screen_reading import BLOCKS
-from tests.tmux_session import TmuxSession, require_tmux
+from tests.support.screen_reading import BLOCKS
+from tests.support.tmux_session import TmuxSession, require_tmux
 from totp_tui.demo.local_cognito import DemoPool, LocalCognito, temporary_password
 
 pytestmark = pytest.mark.e2e

@@ -18,7 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from keyring.backends import chainer, fail, null
 
-from tests.keyring_backends import (
+from tests.support.keyring_backends import (
     FailingWriteKeyring,
     HangingKeyring,
     LockedKeyring,
@@ -40,7 +40,7 @@ from totp_tui.profiles import (
 
 REPO = Path(__file__).resolve().parent.parent
 SHORT = 0.2  # seconds: the timeout for tests where the keyring hangs
-PLAINTEXT_LIKE = "tests.keyring_backends.PlaintextLikeKeyring"
+PLAINTEXT_LIKE = "tests.support.keyring_backends.PlaintextLikeKeyring"
 
 
 @pytest.fixture(autouse=True)
@@ -392,7 +392,7 @@ class TestBackendPolicy:
     def test_recommended_backend_is_usable(self) -> None:
         status = check_backend(MemoryKeyring())
         assert status.usable
-        assert status.name == "tests.keyring_backends.MemoryKeyring"
+        assert status.name == "tests.support.keyring_backends.MemoryKeyring"
 
     def test_fail_backend_means_no_keyring(self) -> None:
         store = ProfileStore(fail.Keyring())
@@ -450,7 +450,7 @@ class TestBackendPolicy:
     def test_choosing_another_backend_does_not_allow_this_one(
         self, monkeypatch: pytest.MonkeyPatch
     ) -> None:
-        monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "tests.keyring_backends.MemoryKeyring")
+        monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "tests.support.keyring_backends.MemoryKeyring")
         assert not check_backend(PlaintextLikeKeyring()).usable
 
     def test_chainer_is_judged_by_the_backend_it_writes_to(
@@ -516,7 +516,7 @@ class TestBackendPolicy:
         assert result.stdout.strip() == "False"
 
 
-# Against the real Secret Service that tests/with_secret_service.sh starts (`make test`).
+# Against the real Secret Service that tests/support/with_secret_service.sh starts (`make test`).
 
 
 @pytest.fixture
@@ -630,7 +630,7 @@ class TestRealSecretService:
         """
         result = subprocess.run(
             [
-                REPO / "tests" / "with_secret_service.sh",
+                REPO / "tests" / "support" / "with_secret_service.sh",
                 sys.executable,
                 "-c",
                 textwrap.dedent(code),

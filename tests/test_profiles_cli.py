@@ -2,7 +2,7 @@
 
 In-process tests choose a test backend as a user would, with PYTHON_KEYRING_BACKEND; the
 TestRealSecretService ones run the installed `totp-tui` against the Secret Service that
-tests/with_secret_service.sh starts (`make test`), one process per command.
+tests/support/with_secret_service.sh starts (`make test`), one process per command.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import keyring
 import keyring.core
 import pytest
 
-from tests.keyring_backends import MemoryKeyring, require_secret_service
+from tests.support.keyring_backends import MemoryKeyring, require_secret_service
 from totp_tui.cli.main import main
 from totp_tui.config.settings import Settings
 from totp_tui.profiles import SERVICE, Profile, ProfileStore
@@ -66,7 +66,7 @@ def use_backend(monkeypatch: pytest.MonkeyPatch, class_path: str) -> keyring.bac
 
 @pytest.fixture
 def memory(monkeypatch: pytest.MonkeyPatch) -> MemoryKeyring:
-    backend = use_backend(monkeypatch, "tests.keyring_backends.MemoryKeyring")
+    backend = use_backend(monkeypatch, "tests.support.keyring_backends.MemoryKeyring")
     assert isinstance(backend, MemoryKeyring)
     return backend
 
@@ -174,7 +174,7 @@ class TestBrokenKeyring:
         argv: list[str],
         consequence: str,
     ) -> None:
-        use_backend(monkeypatch, f"tests.keyring_backends.{backend}")
+        use_backend(monkeypatch, f"tests.support.keyring_backends.{backend}")
         assert main(["profiles", *argv]) == 1
         err = one_error_line(capsys.readouterr().err)
         assert cause in err and consequence in err
@@ -385,7 +385,7 @@ class TestWizardProfile:
         assert wizard == []
 
 
-# Against the real Secret Service that tests/with_secret_service.sh starts (`make test`).
+# Against the real Secret Service that tests/support/with_secret_service.sh starts (`make test`).
 
 
 def run_cli(*argv: str, secret: str | None = None) -> subprocess.CompletedProcess[str]:

@@ -1,5 +1,5 @@
 """Profiles end to end: the real `totp-tui` under tmux at 80x24, the real Secret Service that
-tests/with_secret_service.sh starts (`make test`), and the local Cognito over HTTP.
+tests/support/with_secret_service.sh starts (`make test`), and the local Cognito over HTTP.
 
 One person's path: no pool flags, so the profile screen comes first; create a profile with
 the form; Enter on it; sign in and enrol (the QR read off the screen, the code typed); the
@@ -18,11 +18,11 @@ import subprocess
 import pytest
 
 from tests.conftest import PoolUser
-from tests.keyring_backends import require_secret_service
-from tests.screen_reading import DARK_THEME, decode_qr
+from tests.support.keyring_backends import require_secret_service
+from tests.support.screen_reading import DARK_THEME
+from tests.support.tmux_session import TOTP_TUI, TmuxSession, require_tmux
+from tests.support.totp_clock import code_now
 from tests.test_end_to_end import reach_enrol
-from tests.tmux_session import TOTP_TUI, TmuxSession, require_tmux
-from tests.totp_clock import code_now
 from totp_tui.authenticator.key_uri import parse_key_uri
 from totp_tui.demo.local_cognito import DemoPool, LocalCognito, active_secret
 from totp_tui.profiles import ProfileError, ProfileStore
@@ -90,7 +90,7 @@ def test_a_profile_made_on_the_profile_screen_enrols_and_is_remembered(
             assert f"Endpoint {local_cognito.endpoint_url}" in screen
 
             reach_enrol(session, user)
-            uris = decode_qr(session.screen(DARK_THEME))
+            uris = [session.wait_for_qr(DARK_THEME)]
             assert len(uris) == 1, "the QR did not decode"
             key = parse_key_uri(uris[0])
             assert (key.issuer, key.account) == ("Acme", user.username)  # the profile's issuer

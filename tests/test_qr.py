@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import zxingcpp
 
-from tests.qr_image import (
+from tests.support.qr_image import (
     FULL_BLOCK,
     LOWER_HALF,
     UPPER_HALF,

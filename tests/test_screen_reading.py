@@ -16,7 +16,7 @@ import zxingcpp
 from textual.app import App, ComposeResult
 from textual.widgets import Static
 
-from tests.screen_reading import (
+from tests.support.screen_reading import (
     DARK_THEME,
     LIGHT_THEME,
     Cell,
@@ -28,7 +28,7 @@ from tests.screen_reading import (
     find_qr_region,
     screen_picture,
 )
-from tests.tmux_session import TmuxSession, require_tmux
+from tests.support.tmux_session import TmuxSession, require_tmux
 from totp_tui.authenticator import qr
 from totp_tui.authenticator.key_uri import build_key_uri
 

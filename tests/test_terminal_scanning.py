@@ -4,8 +4,8 @@ judged under a dark and a light terminal theme, decoded with zxing-cpp without i
 
 One real `totp-tui` per terminal type goes through the real flow against the local Cognito
 at 80x24; the other cases (larger terminals, zoom, NO_COLOR on a light terminal) run the
-real app module showing the enrol screen for the public test key (tests/enrol_screen_app.py),
-which starts in a second rather than three.
+real app module showing the enrol screen for the public test key
+(tests/support/enrol_screen_app.py), which starts in a second rather than three.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import PoolUser
-from tests.screen_reading import (
+from tests.support.screen_reading import (
     BLOCKS,
     DARK_THEME,
     LIGHT_THEME,
@@ -35,9 +35,9 @@ from tests.screen_reading import (
     is_light,
     make_screen,
 )
+from tests.support.tmux_session import TmuxSession, require_tmux
+from tests.support.ui_driving import PUBLIC_TEST_SECRET
 from tests.test_end_to_end import reach_enrol, wizard_command
-from tests.tmux_session import TmuxSession, require_tmux
-from tests.ui_driving import PUBLIC_TEST_SECRET
 from totp_tui.authenticator import qr
 from totp_tui.authenticator.key_uri import build_key_uri, group_secret, parse_key_uri
 from totp_tui.demo.local_cognito import DemoPool, LocalCognito
@@ -51,7 +51,7 @@ from totp_tui.ui.terminal_caps import (
 
 REPO = Path(__file__).resolve().parent.parent
 SNAPSHOT_URI = build_key_uri("AWSCognito", "jane.doe", PUBLIC_TEST_SECRET)
-ENROL_SCREEN_APP = [sys.executable, "-m", "tests.enrol_screen_app"]
+ENROL_SCREEN_APP = [sys.executable, "-m", "tests.support.enrol_screen_app"]
 
 TERMINALS: dict[str, dict[str, str]] = {
     "256-colour": {"TERM": "xterm-256color"},

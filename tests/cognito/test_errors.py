@@ -14,7 +14,7 @@ from botocore import exceptions as bx
 from botocore.exceptions import ClientError
 from botocore.parsers import ResponseParserError
 
-from tests.fault_proxy import self_signed_certificate
+from tests.support.fault_proxy import self_signed_certificate
 from totp_tui.cognito.client import make_client
 from totp_tui.cognito.errors import (
     SERVICE_ERRORS,

@@ -24,7 +24,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import PoolUser, make_user, settings_for
-from tests.totp_clock import code_now, wait_for_next_window, wrong_code
+from tests.support.totp_clock import code_now, wait_for_next_window, wrong_code
 from totp_tui.cognito.client import make_client
 from totp_tui.cognito.errors import CognitoError, Recovery
 from totp_tui.cognito.flow import (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.ui.cognito_calls import CognitoCalls
+from tests.support.cognito_calls import CognitoCalls
 from totp_tui.demo.local_cognito import DemoPool, LocalCognito
 
 SIZE = (80, 24)

@@ -8,10 +8,9 @@ from __future__ import annotations
 from botocore.stub import Stubber
 
 from tests.conftest import PoolUser
-from tests.ui.cognito_calls import CognitoCalls
-from tests.ui.conftest import SIZE
-from tests.ui.memory_scan import holders
-from tests.ui.wizard_steps import (
+from tests.support.cognito_calls import CognitoCalls
+from tests.support.memory_scan import holders
+from tests.support.wizard_steps import (
     arrive,
     field,
     focused_id,
@@ -20,6 +19,7 @@ from tests.ui.wizard_steps import (
     reach_enrol,
     shows,
 )
+from tests.ui.conftest import SIZE
 from totp_tui.config.settings import Settings
 from totp_tui.ui.app import TotpApp
 from totp_tui.ui.screens.sign_in import SignInScreen

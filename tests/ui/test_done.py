@@ -11,9 +11,8 @@ from textual.dom import DOMNode
 from textual.pilot import Pilot
 
 from tests.conftest import PoolUser
-from tests.totp_clock import code_now
-from tests.ui.conftest import SIZE
-from tests.ui.wizard_steps import (
+from tests.support.totp_clock import code_now
+from tests.support.wizard_steps import (
     Hidden,
     arrive,
     holds_text,
@@ -23,6 +22,7 @@ from tests.ui.wizard_steps import (
     shows,
     visible_text,
 )
+from tests.ui.conftest import SIZE
 from totp_tui.authenticator.qr import QrDrawing, QrMatrix
 from totp_tui.config.settings import Settings
 from totp_tui.ui.app import TotpApp

@@ -10,12 +10,12 @@ import pytest
 from textual.app import App
 
 from tests.conftest import PoolUser, make_user
-from tests.screen_reading import decode_qr
-from tests.totp_clock import code_now, wrong_code
-from tests.ui.accounts import sign_in_with_totp
-from tests.ui.cognito_calls import CognitoCalls
-from tests.ui.conftest import SIZE
-from tests.ui.wizard_steps import (
+from tests.support.accounts import sign_in_with_totp
+from tests.support.cognito_calls import CognitoCalls
+from tests.support.screen_reading import decode_qr
+from tests.support.totp_clock import code_now, wrong_code
+from tests.support.ui_driving import type_text, wait_until_idle
+from tests.support.wizard_steps import (
     Hidden,
     arrive,
     field,
@@ -30,7 +30,7 @@ from tests.ui.wizard_steps import (
     shows_half_blocks,
     visible_text,
 )
-from tests.ui_driving import type_text, wait_until_idle
+from tests.ui.conftest import SIZE
 from totp_tui.authenticator.key_uri import build_key_uri, parse_key_uri
 from totp_tui.config.settings import Settings
 from totp_tui.demo.local_cognito import DemoPool, LocalCognito, use_secret_source

@@ -1,6 +1,6 @@
 """Faults of the network and the service as a person sees them, in the real app under Pilot.
 
-The app talks to the local Cognito through the loopback fault proxy (tests/fault_proxy.py),
+The app talks to the local Cognito through the loopback fault proxy (tests/support/fault_proxy.py),
 which injects each fault at the HTTP level. For each fault: the message on the screen where
 it happened, what the person typed or was shown is still there (the username, the key), the
 app still takes input and carries on once the fault is gone, and no traceback or web page
@@ -18,7 +18,8 @@ from textual.app import App
 from textual.pilot import Pilot
 
 from tests.conftest import QUICK_TIMEOUT, PoolUser, quick_settings
-from tests.fault_proxy import (
+from tests.support.cognito_calls import CognitoCalls
+from tests.support.fault_proxy import (
     GATEWAY_PAGE,
     FaultProxy,
     HangUp,
@@ -29,11 +30,10 @@ from tests.fault_proxy import (
     host_that_does_not_resolve,
     self_signed_certificate,
 )
-from tests.screen_reading import cells_from_textual
-from tests.totp_clock import code_now
-from tests.ui.cognito_calls import CognitoCalls
-from tests.ui.conftest import SIZE
-from tests.ui.wizard_steps import (
+from tests.support.screen_reading import cells_from_textual
+from tests.support.totp_clock import code_now
+from tests.support.ui_driving import wait_until_idle
+from tests.support.wizard_steps import (
     arrive,
     choose_password,
     field,
@@ -46,7 +46,7 @@ from tests.ui.wizard_steps import (
     shows,
     sign_in,
 )
-from tests.ui_driving import wait_until_idle
+from tests.ui.conftest import SIZE
 from totp_tui.demo.local_cognito import DemoPool, LocalCognito
 from totp_tui.ui.app import TotpApp
 from totp_tui.ui.screens.base import WizardScreen

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import PoolUser
-from tests.screen_reading import cells_from_textual
-from tests.totp_clock import code_now
+from tests.support.screen_reading import cells_from_textual
+from tests.support.totp_clock import code_now
+from tests.support.ui_driving import type_text, wait_for_screen
 from tests.ui.conftest import SIZE
-from tests.ui_driving import type_text, wait_for_screen
 from totp_tui.authenticator.key_uri import group_secret
 from totp_tui.cli.main import main
 from totp_tui.config.settings import Settings

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from tests.conftest import PoolUser
-from tests.ui.cognito_calls import CognitoCalls
-from tests.ui.conftest import SIZE
-from tests.ui.wizard_steps import (
+from tests.support.cognito_calls import CognitoCalls
+from tests.support.ui_driving import wait_until_idle
+from tests.support.wizard_steps import (
     arrive,
     choose_password,
     field,
@@ -15,7 +15,7 @@ from tests.ui.wizard_steps import (
     reach_new_password,
     shows,
 )
-from tests.ui_driving import wait_until_idle
+from tests.ui.conftest import SIZE
 from totp_tui.config.settings import Settings
 from totp_tui.ui.app import TotpApp
 from totp_tui.ui.screens.enrol import EnrolScreen

@@ -2,7 +2,7 @@
 that are missing, fail midway or hang; and saving after an enrolment against the local
 Cognito.
 
-The keyring is an in-memory test backend (tests/keyring_backends.py) handed to the app
+The keyring is an in-memory test backend (tests/support/keyring_backends.py) handed to the app
 through `store_factory`, so nothing here touches the machine's keyring.
 """
 
@@ -21,10 +21,10 @@ from textual.pilot import Pilot
 from textual.widgets import Input, OptionList
 
 from tests.conftest import PoolUser, settings_for
-from tests.keyring_backends import FailingWriteKeyring, HangingKeyring, MemoryKeyring
-from tests.totp_clock import code_now
-from tests.ui.conftest import SIZE
-from tests.ui.wizard_steps import (
+from tests.support.keyring_backends import FailingWriteKeyring, HangingKeyring, MemoryKeyring
+from tests.support.totp_clock import code_now
+from tests.support.ui_driving import type_text, wait_until_idle
+from tests.support.wizard_steps import (
     arrive,
     field,
     focused_id,
@@ -34,7 +34,7 @@ from tests.ui.wizard_steps import (
     shows,
     visible_text,
 )
-from tests.ui_driving import type_text, wait_until_idle
+from tests.ui.conftest import SIZE
 from totp_tui.config.settings import RequestedSettings, Settings, effective_settings
 from totp_tui.demo.local_cognito import DemoPool, LocalCognito
 from totp_tui.profiles import SERVICE, Profile, ProfileStore

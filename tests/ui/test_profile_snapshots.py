@@ -19,8 +19,8 @@ from keyring.backend import KeyringBackend
 from keyring.backends import fail
 from textual.pilot import Pilot
 
-from tests.keyring_backends import MemoryKeyring
-from tests.ui.snapshot_apps import ACCOUNT, SnapshotApp, offline_client, steady_cursor
+from tests.support.keyring_backends import MemoryKeyring
+from tests.support.snapshot_apps import ACCOUNT, SnapshotApp, offline_client, steady_cursor
 from totp_tui.profiles import Profile, ProfileStore
 from totp_tui.ui.app import TotpApp
 from totp_tui.ui.screens.done import DoneScreen

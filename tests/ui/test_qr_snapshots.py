@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from textual.pilot import Pilot
 
-from tests.ui.snapshot_apps import SnapshotApp, enrol_screen, steady_cursor
+from tests.support.snapshot_apps import SnapshotApp, enrol_screen, steady_cursor
 from totp_tui.ui.widgets import countdown
 
 SIZE = (80, 24)

@@ -16,7 +16,7 @@ from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import Input
 
-from tests.screen_reading import (
+from tests.support.screen_reading import (
     BLOCKS,
     DARK_THEME,
     LIGHT_THEME,
@@ -27,9 +27,9 @@ from tests.screen_reading import (
     decode_qr,
     is_light,
 )
-from tests.ui.snapshot_apps import ACCOUNT, ISSUER, SnapshotApp, enrol_screen, steady_cursor
-from tests.ui.wizard_steps import focused_id, shows, shows_half_blocks
-from tests.ui_driving import PUBLIC_TEST_SECRET
+from tests.support.snapshot_apps import ACCOUNT, ISSUER, SnapshotApp, enrol_screen, steady_cursor
+from tests.support.ui_driving import PUBLIC_TEST_SECRET
+from tests.support.wizard_steps import focused_id, shows, shows_half_blocks
 from totp_tui.authenticator.key_uri import build_key_uri
 from totp_tui.authenticator.qr import make_matrix
 from totp_tui.ui.screens.enrol import EnrolScreen

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import totp_tui.ui.app as app_module
 from tests.conftest import PoolUser
+from tests.support.ui_driving import PUBLIC_TEST_SECRET
+from tests.support.wizard_steps import arrive, field, reach_enrol, shows
 from tests.ui.conftest import SIZE
-from tests.ui.wizard_steps import arrive, field, reach_enrol, shows
-from tests.ui_driving import PUBLIC_TEST_SECRET
 from totp_tui.authenticator.key_uri import build_key_uri
 from totp_tui.authenticator.qr import make_matrix
 from totp_tui.cognito.flow import EnrolmentFlow

@@ -6,9 +6,9 @@ import asyncio
 import secrets
 
 from tests.conftest import PoolUser, make_user, settings_for
-from tests.ui.cognito_calls import CognitoCalls
-from tests.ui.conftest import SIZE
-from tests.ui.wizard_steps import (
+from tests.support.cognito_calls import CognitoCalls
+from tests.support.ui_driving import type_text, wait_until_idle
+from tests.support.wizard_steps import (
     arrive,
     field,
     focused_id,
@@ -17,7 +17,7 @@ from tests.ui.wizard_steps import (
     shows,
     sign_in,
 )
-from tests.ui_driving import type_text, wait_until_idle
+from tests.ui.conftest import SIZE
 from totp_tui.config.settings import Settings
 from totp_tui.demo.local_cognito import DemoPool, LocalCognito
 from totp_tui.ui.app import TotpApp

@@ -8,7 +8,6 @@ comparisons of them are made into booleans before an assertion.
 
 from __future__ import annotations
 
-import json
 import secrets
 from typing import Any
 
@@ -18,12 +17,17 @@ from textual.app import App
 from textual.pilot import Pilot
 
 from tests.conftest import PoolUser, make_user, settings_for
-from tests.screen_reading import decode_qr
-from tests.totp_clock import code_now, wrong_code
-from tests.ui.accounts import enrol_outside_the_app, mfa_setup_session, set_permanent_password
-from tests.ui.cognito_calls import CognitoCalls
-from tests.ui.conftest import SIZE
-from tests.ui.wizard_steps import (
+from tests.support.accounts import (
+    access_token_for,
+    enrol_outside_the_app,
+    mfa_setup_session,
+    set_permanent_password,
+)
+from tests.support.cognito_calls import CognitoCalls, DeviceNames
+from tests.support.screen_reading import decode_qr
+from tests.support.totp_clock import code_now, wrong_code
+from tests.support.ui_driving import PUBLIC_TEST_SECRET
+from tests.support.wizard_steps import (
     Hidden,
     arrive,
     field,
@@ -37,7 +41,7 @@ from tests.ui.wizard_steps import (
     sign_in,
     visible_text,
 )
-from tests.ui_driving import PUBLIC_TEST_SECRET
+from tests.ui.conftest import SIZE
 from totp_tui.authenticator.key_uri import parse_key_uri
 from totp_tui.cognito.client import make_client
 from totp_tui.cognito.flow import CodeRequired, EnrolmentFlow, SignedInWithoutSetup, Step
@@ -50,8 +54,6 @@ from totp_tui.ui.screens.done import DoneScreen
 from totp_tui.ui.screens.enrol import EnrolScreen
 from totp_tui.ui.screens.offer import OfferScreen
 from totp_tui.ui.screens.sign_in import SignInScreen
-
-# Imported under another name: pytest would take a class named Test* for a test class.
 from totp_tui.ui.screens.sign_in_check import SignInCheckScreen
 from totp_tui.ui.start_options import StartWith
 from totp_tui.ui.widgets.countdown import SessionCountdown
@@ -84,26 +86,6 @@ def optional_settings(local_cognito: LocalCognito, optional_pool: DemoPool) -> S
     return settings_for(local_cognito, optional_pool)
 
 
-class DeviceNames(CognitoCalls):
-    """CognitoCalls that also records the FriendlyDeviceName of every VerifySoftwareToken
-    the app sends (only that field: the body also holds the code and a token or Session)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.device_names: list[str | None] = []
-
-    def __call__(self, settings: Settings) -> Any:
-        client = super().__call__(settings)
-        client.meta.events.register(
-            "before-call.cognito-idp.VerifySoftwareToken", self._record_device_name
-        )
-        return client
-
-    def _record_device_name(self, params: dict[str, Any], **_: Any) -> None:
-        body = json.loads(params["body"])
-        self.device_names.append(body.get("FriendlyDeviceName"))
-
-
 def mfa_settings(local_cognito: LocalCognito, pool: DemoPool, username: str) -> tuple[Any, Any]:
     """AdminGetUser's (UserMFASettingList, PreferredMfaSetting)."""
     user = local_cognito.admin_client(pool.region).admin_get_user(
@@ -122,18 +104,6 @@ def fresh_sign_in(local_cognito: LocalCognito, pool: DemoPool, user: PoolUser) -
         return flow.sign_in(user.username, user.new_password)
     finally:
         flow.forget()
-
-
-def access_token_for(local_cognito: LocalCognito, pool: DemoPool, user: PoolUser) -> Hidden:
-    """A real access token, as the user's own app would get it: a password sign-in that
-    Cognito answers with tokens (no MFA on the account yet)."""
-    answer = local_cognito.admin_client(pool.region).initiate_auth(
-        ClientId=pool.client_id,
-        AuthFlow="USER_PASSWORD_AUTH",
-        AuthParameters={"USERNAME": user.username, "PASSWORD": user.new_password},
-    )
-    assert "AuthenticationResult" in answer, answer.get("ChallengeName")
-    return Hidden(answer["AuthenticationResult"]["AccessToken"])
 
 
 def qr_carries(app: App[Any], account: str, key: Hidden) -> bool:

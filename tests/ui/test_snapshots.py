@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from textual.pilot import Pilot
 
-from tests.ui.snapshot_apps import (
+from tests.support.snapshot_apps import (
     DEMO_NOTICE,
     DEMO_SETTINGS,
     SnapshotApp,

@@ -20,7 +20,7 @@ from textual.screen import Screen
 from totp_tui.config.settings import RequestedSettings, Settings
 from totp_tui.diagnostics import startup_gc
 from totp_tui.ui.controller import ClientFactory, WizardController
-from totp_tui.ui.key_order import move_focus_now
+from totp_tui.ui.key_order import KeyQueue
 from totp_tui.ui.screens.base import WizardScreen
 from totp_tui.ui.terminal_caps import (
     DARK_THEME,
@@ -97,6 +97,8 @@ class TotpApp(App[None]):
             from totp_tui.ui.kiosk import KioskDesk
 
             self.kiosk = KioskDesk(self, self.wizard, kiosk)
+        # Keys one at a time, in typing order; leaving never waits (ui/key_order.py).
+        self._keys = KeyQueue(self, _takes_keys, urgent=frozenset({"ctrl+q", "ctrl+c"}))
         self._start = start
         self._handle_signals = handle_signals
         self._daemon_workers = False
@@ -159,9 +161,10 @@ class TotpApp(App[None]):
             event, (events.Key, events.MouseDown, events.Paste)
         ):
             self.kiosk.noticed_input()
-        if move_focus_now(self, event):  # Tab in a form: now, before the keys after it
+        if self._keys.take(event):  # typed while an earlier key is still being handled
             return
         await super().on_event(event)
+        self._keys.handed_on(event)
 
     def action_toggle_theme(self) -> None:
         self.theme = LIGHT_THEME if self.current_theme.dark else DARK_THEME
@@ -220,6 +223,10 @@ class TotpApp(App[None]):
             import logging
 
             logging.getLogger("totp_tui").debug("wiping after a crash failed", exc_info=False)
+
+
+def _takes_keys(screen: Screen[Any]) -> bool:
+    return not isinstance(screen, WizardScreen) or screen.takes_keys
 
 
 def _crash_text(error: BaseException) -> Any:

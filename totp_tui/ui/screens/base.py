@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Protocol, cast
 from textual.screen import Screen
 
 from totp_tui.sentences import as_sentence
-from totp_tui.ui.key_order import all_typed
 from totp_tui.ui.widgets.status_line import StatusLine
 
 if TYPE_CHECKING:
@@ -76,6 +75,13 @@ class WizardScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.in_flight = False
+        # Keys typed before the screen is set up wait for it (ui/key_order.py).
+        self.takes_keys = False
+
+    def on_mount(self) -> None:
+        # Runs after the screen's own on_mount, which asked for its first field's focus:
+        # keys handed on from now on reach that field.
+        self.takes_keys = True
 
     @property
     def wizard(self) -> Wizard:
@@ -100,14 +106,12 @@ class WizardScreen(Screen[None]):
         self.finish()
         self.status.error(as_sentence(message))
 
-    async def action_submit(self) -> None:
-        """Enter (the footer names it per screen). It reads the form only once every field
-        has taken what was typed into it, however fast that came (ui/key_order.py)."""
+    def action_submit(self) -> None:
+        """Enter (the footer names it per screen). The keys typed before it have all been
+        handled by now, however fast they came (ui/key_order.py)."""
         if self.in_flight:
             return  # a request is running: a second Enter does nothing
-        await all_typed(self)
-        if self.is_current:  # not if the person left meanwhile
-            self.submit()
+        self.submit()
 
     def submit(self) -> None:
         """Check the form and send its request; screens with a form override this."""

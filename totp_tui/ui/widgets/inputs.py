@@ -10,8 +10,8 @@ class FormField(Input):
 
     Input binds Enter to its own "submit" (hidden from the footer). Disabled here, the key
     goes on to the screen's Enter binding, which the footer shows ("Sign in", "Verify"...).
-    Not a priority binding: the key then reaches the screen after this field has taken every
-    character typed before it, whatever the speed (ui/key_order.py).
+    Not a priority binding: the key reaches the screen after this field has taken every
+    character typed before it (ui/key_order.py).
     """
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

@@ -1,10 +1,10 @@
 """`make bench`: how fast, how small and how chatty the wizard is, measured side by side.
 
-Run as `python -m tests.benchmark` from the repository root (the AWS CLI comparison needs
+Run as `python -m tests.support.benchmark` from the repository root (the AWS CLI comparison needs
 `.venv-bench/`, which `make bench` installs). Sections, each with its budget:
 
 1. Start-up: the real `totp-tui` under tmux at 80x24 until the sign-in form is on screen,
-   against a minimal Textual app (tests/benchmark_minimal_app.py), alternated; and which
+   against a minimal Textual app (tests/support/benchmark_minimal_app.py), alternated; and which
    heavy modules the real process imports before its first paint.
 2. A full enrolment through the engine (EnrolmentFlow + make_client) against the local
    Cognito: service time (each HTTP exchange, from botocore's event hooks) and our own time,
@@ -39,17 +39,18 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tests.tmux_session import PERSON_PAUSE
-
 if TYPE_CHECKING:
     from totp_tui.demo.local_cognito import DemoPool, LocalCognito
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 TOTP_TUI = BIN / "totp-tui"
-MINIMAL_APP = ROOT / "tests" / "benchmark_minimal_app.py"
+MINIMAL_APP = ROOT / "tests" / "support" / "benchmark_minimal_app.py"
 AWS_CLI = ROOT / ".venv-bench" / "bin" / "aws"
-READY_TEXT = "minimal Textual app: ready"  # what tests/benchmark_minimal_app.py shows
+# The byte count models a person at the keyboard (the countdown and cursor redraw while
+# they type), so the benchmark pauses between fields as a person would; the tests do not.
+HUMAN_PAUSE = 0.15
+READY_TEXT = "minimal Textual app: ready"  # what tests/support/benchmark_minimal_app.py shows
 
 # The command the start-up budget is about: nothing listens on port 9, and nothing is needed
 # before the user types.
@@ -242,11 +243,11 @@ class Pane:
 
     def keys(self, *keys: str) -> None:
         self.tmux.run("send-keys", "-t", self.pane_id, "--", *keys)
-        time.sleep(PERSON_PAUSE)  # a person types slower than tmux
+        time.sleep(HUMAN_PAUSE)
 
     def type(self, text: str) -> None:
         self.tmux.run("send-keys", "-t", self.pane_id, "-l", "--", text)
-        time.sleep(PERSON_PAUSE)  # a person types slower than tmux
+        time.sleep(HUMAN_PAUSE)
 
     def dead(self) -> bool:
         return (
@@ -624,7 +625,7 @@ def engine_child() -> int:
     warnings.simplefilter("ignore", DeprecationWarning)  # pycognito's datetime.utcnow()
     import pyotp  # for the codes; not part of what is measured
 
-    from tests.totp_clock import wait_for_safe_window
+    from tests.support.totp_clock import wait_for_safe_window
     from totp_tui.cognito.flow import EnrolmentFlow, NewPasswordRequired, TotpSecretIssued
     from totp_tui.config.settings import Settings
 
@@ -768,7 +769,7 @@ def engine_section(report: Report, cognito: LocalCognito, pool: DemoPool) -> Enr
         + [{"flow": "USER_PASSWORD_AUTH", **user} for user in password_users],
     }
     completed = subprocess.run(
-        [sys.executable, "-m", "tests.benchmark", "--engine-child"],
+        [sys.executable, "-m", "tests.support.benchmark", "--engine-child"],
         input=json.dumps(job),
         capture_output=True,
         text=True,
@@ -880,7 +881,7 @@ def aws_cli_section(
         return
     import pyotp
 
-    from tests.totp_clock import wait_for_safe_window
+    from tests.support.totp_clock import wait_for_safe_window
 
     (user,) = new_users(cognito, pool, 1)
     home = Path(tempfile.mkdtemp(prefix="totp-bench-aws-"))
@@ -1062,7 +1063,7 @@ def terminal_section(report: Report, tmux: Tmux, cognito: LocalCognito, pool: De
     heading("5 + 6. A full enrolment of the real totp-tui under tmux (80x24, local Cognito)")
     import pyotp
 
-    from tests.totp_clock import wait_for_safe_window
+    from tests.support.totp_clock import wait_for_safe_window
 
     (user,) = new_users(cognito, pool, 1)
     output = tmux.directory / "terminal.bytes"

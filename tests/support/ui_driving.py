@@ -42,3 +42,27 @@ async def wait_until_idle(pilot: Pilot[None], timeout: float = 10.0) -> None:
 async def type_text(pilot: Pilot[None], text: str) -> None:
     """Type into the focused widget (Pilot.press takes key names; characters are keys)."""
     await pilot.press(*text)
+
+
+def burst(pilot: Pilot[None], text: str) -> None:
+    """Hand the app `text` as one read from the terminal: every key queued at once, with no
+    wait between them (Pilot.press waits until the app is idle after each key; auto-type, a
+    paste and an SSH link do not). Tab is "\\t", Enter "\\r", Ctrl+O "\\x0f". Call
+    `wait_for_screen` or `pilot.pause()` afterwards. Never logs the text."""
+    from textual import events
+    from textual.keys import _character_to_key  # what Pilot itself uses (App._press_keys)
+
+    driver = pilot.app._driver  # Pilot's own route for key events
+    assert driver is not None
+    for character in text:
+        if character == "\t":
+            key = "tab"
+        elif character == "\r":
+            key = "enter"
+        elif ord(character) < 32:  # a control key, as the terminal sends it (Ctrl+O: "\x0f")
+            key = f"ctrl+{chr(ord(character) + 96)}"
+        elif character.isalnum():
+            key = character
+        else:
+            key = _character_to_key(character)
+        driver.send_message(events.Key(key, character))

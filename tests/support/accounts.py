@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from tests.conftest import PoolUser
-from tests.totp_clock import code_now, wait_for_next_window
-from tests.ui.wizard_steps import Hidden
+from tests.support.totp_clock import code_now, wait_for_next_window
+from tests.support.wizard_steps import Hidden
 from totp_tui.demo.local_cognito import DemoPool, LocalCognito
 
 
@@ -90,3 +90,15 @@ def sign_in_with_totp(
         },
     )
     return challenge, "AuthenticationResult" in tokens
+
+
+def access_token_for(local_cognito: LocalCognito, pool: DemoPool, user: PoolUser) -> Hidden:
+    """A real access token, as the user's own app would get it: a password sign-in that
+    Cognito answers with tokens (no MFA on the account yet)."""
+    answer = local_cognito.admin_client(pool.region).initiate_auth(
+        ClientId=pool.client_id,
+        AuthFlow="USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": user.username, "PASSWORD": user.new_password},
+    )
+    assert "AuthenticationResult" in answer, answer.get("ChallengeName")
+    return Hidden(answer["AuthenticationResult"]["AccessToken"])

@@ -22,14 +22,17 @@ from types import TracebackType
 
 import pytest
 
-from tests.screen_reading import DARK_THEME, Screen, TerminalTheme, cells_from_ansi
+from tests.support.screen_reading import (
+    DARK_THEME,
+    Screen,
+    TerminalTheme,
+    cells_from_ansi,
+    decode_qr,
+)
 
 _TARGET = "main"  # the only session on the private server
 # The installed command, beside the interpreter running the tests.
 TOTP_TUI = str(Path(sys.executable).parent / "totp-tui")
-# Keys typed in one burst right after a screen appears can lose a Tab in Textual 8.2.8;
-# a person types slower than tmux. fill() and press() pause this long after each field/key.
-PERSON_PAUSE = 0.15
 # The shell around the command records its exit status in a file. tmux 3.3a sometimes
 # never reaps a pane's process (it stays a zombie; #{pane_dead_status} stays empty), so
 # its own status cannot be relied on. `trap :` (a handler, not "ignore", so the command
@@ -166,19 +169,19 @@ class TmuxSession:
         self._tmux_command("send-keys", "-t", _TARGET, "--", *keys)
 
     def type(self, text: str) -> None:
-        """Type text literally (no key-name lookup); it is never logged."""
+        """Type text literally (no key-name lookup), all of it in one burst: Tab as "\t"
+        and Enter as "\r" reach the app in the same read, as a password manager's auto-type,
+        a paste or an SSH link deliver a form. It is never logged."""
         self._tmux_command("send-keys", "-t", _TARGET, "-l", "--", text)
 
     def fill(self, text: str) -> None:
-        """Type a field's text as a person would: then a short pause."""
+        """Type a field's text: no pause after it (the next key may follow at once)."""
         self.type(text)
-        time.sleep(PERSON_PAUSE)
 
     def press(self, *keys: str) -> None:
-        """Press keys one by one as a person would, pausing after each."""
+        """Press keys by tmux name, one tmux call each, without pausing between them."""
         for key in keys:
             self.send_keys(key)
-            time.sleep(PERSON_PAUSE)
 
     # --- output ---
 
@@ -222,6 +225,18 @@ class TmuxSession:
         raise AssertionError(
             f"timed out after {timeout:.1f}s waiting for {what}; the screen:\n{text}"
         )
+
+    def wait_for_qr(self, theme: TerminalTheme = DARK_THEME, timeout: float = 5.0) -> str:
+        """Poll until the pane shows one QR code that decodes (the enrol screen draws it a
+        frame after its text); return what it carries. Never logged."""
+        deadline = time.monotonic() + timeout
+        while True:
+            found = decode_qr(self.screen(theme))
+            if len(found) == 1:
+                return found[0]
+            if time.monotonic() >= deadline:
+                raise AssertionError(f"no QR code decoded within {timeout:.1f}s")
+            time.sleep(_POLL_SECONDS)
 
     # --- the process ---
 

@@ -7,6 +7,7 @@ flight until the test lets it go.
 
 from __future__ import annotations
 
+import json
 import threading
 from collections import Counter
 from typing import Any
@@ -53,3 +54,23 @@ class CognitoCalls:
 
         self.client.meta.events.register(f"before-call.cognito-idp.{operation}", wait)
         return release
+
+
+class DeviceNames(CognitoCalls):
+    """CognitoCalls that also records the FriendlyDeviceName of every VerifySoftwareToken
+    the app sends (only that field: the body also holds the code and a token or Session)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.device_names: list[str | None] = []
+
+    def __call__(self, settings: Settings) -> Any:
+        client = super().__call__(settings)
+        client.meta.events.register(
+            "before-call.cognito-idp.VerifySoftwareToken", self._record_device_name
+        )
+        return client
+
+    def _record_device_name(self, params: dict[str, Any], **_: Any) -> None:
+        body = json.loads(params["body"])
+        self.device_names.append(body.get("FriendlyDeviceName"))

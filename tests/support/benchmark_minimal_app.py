@@ -1,6 +1,6 @@
 """The baseline for the start-up benchmark: the smallest Textual app that shows one line.
 
-`tests/benchmark.py` starts it exactly as it starts `totp-tui` (same interpreter, same tmux
+`tests/support/benchmark.py` starts it exactly as it starts `totp-tui` (same interpreter, same tmux
 pane size and environment) and times both until their first screen is on the terminal.
 """
 

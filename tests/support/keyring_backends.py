@@ -2,7 +2,8 @@
 
 Every KeyringBackend subclass registers itself with keyring; `viable = False` keeps these out of
 keyring's own backend detection, so a test process never picks one by accident. A test can still
-choose one by name, as a user would: PYTHON_KEYRING_BACKEND=tests.keyring_backends.MemoryKeyring.
+choose one by name, as a user would:
+PYTHON_KEYRING_BACKEND=tests.support.keyring_backends.MemoryKeyring.
 Also `require_secret_service()`, for the tests that need the real one.
 """
 
@@ -131,11 +132,13 @@ class RaisingKeyring(MemoryKeyring):
 
 
 def require_secret_service() -> None:
-    """Skip the calling test unless tests/with_secret_service.sh (`make test`) started a real
-    Secret Service; under CI=true fail instead, because there these tests must run."""
+    """Skip the calling test unless tests/support/with_secret_service.sh (`make test`)
+    started a real Secret Service; under CI=true fail instead: there these tests must run."""
     if os.environ.get("TOTP_TUI_SECRET_SERVICE") == "1":
         return
-    reason = "needs a real Secret Service: run under tests/with_secret_service.sh (make test)"
+    reason = (
+        "needs a real Secret Service: run under tests/support/with_secret_service.sh (make test)"
+    )
     if os.environ.get("CI") == "true":
         pytest.fail(f"CI=true, so this must not skip: {reason}")
     pytest.skip(reason)

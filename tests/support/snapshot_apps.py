@@ -14,7 +14,7 @@ from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widgets import Footer, Input
 
-from tests.ui_driving import PUBLIC_TEST_SECRET
+from tests.support.ui_driving import PUBLIC_TEST_SECRET
 from totp_tui.authenticator.key_uri import build_key_uri
 from totp_tui.authenticator.qr import make_matrix
 from totp_tui.cognito.flow import NOT_HANDLED

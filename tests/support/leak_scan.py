@@ -22,8 +22,8 @@ from typing import Any
 
 import pytest
 
-from tests.screen_reading import decode_qr
-from tests.tmux_session import TmuxSession
+from tests.support.screen_reading import decode_qr
+from tests.support.tmux_session import TmuxSession
 from totp_tui.authenticator.key_uri import group_secret, parse_key_uri
 
 # Fields whose values are secrets, in requests (AuthParameters, ChallengeResponses, the
@@ -115,7 +115,8 @@ def scan_tree(root: Path, secrets: Secrets) -> list[Hit]:
 
 def keyring_dump() -> bytes | None:
     """What the test's Secret Service holds for totp-tui (secret-tool prints the secrets),
-    or None when there is none (tests/with_secret_service.sh sets TOTP_TUI_SECRET_SERVICE)."""
+    or None when there is none (tests/support/with_secret_service.sh sets
+    TOTP_TUI_SECRET_SERVICE)."""
     if os.environ.get("TOTP_TUI_SECRET_SERVICE") != "1":
         return None
     tool = shutil.which("secret-tool")

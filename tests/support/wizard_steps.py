@@ -17,9 +17,9 @@ from textual.screen import Screen
 from textual.widgets import Input
 
 from tests.conftest import PoolUser
-from tests.screen_reading import Screen as ScreenCells
-from tests.screen_reading import cells_from_textual
-from tests.ui_driving import wait_for_screen
+from tests.support.screen_reading import Screen as ScreenCells
+from tests.support.screen_reading import cells_from_textual
+from tests.support.ui_driving import wait_for_screen
 from totp_tui.ui.screens.enrol import EnrolScreen
 from totp_tui.ui.screens.new_password import NewPasswordScreen
 from totp_tui.ui.widgets.secret_key import SecretKey

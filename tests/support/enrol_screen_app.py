@@ -2,14 +2,14 @@
 `cli.run_wizard` starts it (terminal capabilities read first, then UTF-8 output) but with no
 Cognito: the terminal tests run it under many TERM and environment combinations, fast.
 
-`python -m tests.enrol_screen_app [--ascii-qr]`
+`python -m tests.support.enrol_screen_app [--ascii-qr]`
 """
 
 from __future__ import annotations
 
 import sys
 
-from tests.ui.snapshot_apps import SnapshotApp, enrol_screen
+from tests.support.snapshot_apps import SnapshotApp, enrol_screen
 from totp_tui.cli.wizard import _prepare_terminal
 from totp_tui.ui.terminal_caps import detect_caps
 

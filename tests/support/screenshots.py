@@ -1,5 +1,5 @@
 """`make screenshots`: SVGs of every screen at 80x24, from the real app against the local
-Cognito, for the README. Run as `python -m tests.screenshots [OUTPUT_DIR]`."""
+Cognito, for the README. Run as `python -m tests.support.screenshots [OUTPUT_DIR]`."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ import asyncio
 import sys
 from pathlib import Path
 
-from tests.keyring_backends import MemoryKeyring
-from tests.totp_clock import code_now
-from tests.ui_driving import PUBLIC_TEST_SECRET, type_text, wait_for_screen, wait_until_idle
+from tests.support.keyring_backends import MemoryKeyring
+from tests.support.totp_clock import code_now
+from tests.support.ui_driving import PUBLIC_TEST_SECRET, type_text, wait_for_screen, wait_until_idle
 from totp_tui.config.settings import Settings
 from totp_tui.demo.local_cognito import DEMO_USERNAME, LocalCognito, use_secret_source
 from totp_tui.profiles import Profile, ProfileStore
