@@ -1,7 +1,8 @@
 """Textual's private API, kept in ui/textual_private.py: these fail if Textual changes it.
 
-The crash path itself (no locals, exit code 1) is tested in test_crash_report.py and the
-first-screen switch in test_app.py / test_sign_in.py; these name what broke when they do.
+The crash path itself (no locals, exit code 1) is tested in tests/diagnostics/
+test_crash_report.py and the first-screen switch in test_app.py and test_sign_in.py; these
+name what broke when they do.
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ moto accepts any credentials unless its IAM checks are on; `iam_enforced` turns 
 the permission tests, so AccessDenied comes from the emulator over HTTP. Only AWS's own JSON
 shape of the refusal (AccessDeniedException) comes from botocore's Stubber.
 
-Fixtures and helpers here are shared with test_admin_cli.py.
+Fixtures and helpers here are shared with tests/cli/test_admin.py.
 """
 
 from __future__ import annotations

@@ -38,7 +38,7 @@ from totp_tui.profiles import (
     validate_name,
 )
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 SHORT = 0.2  # seconds: the timeout for tests where the keyring hangs
 PLAINTEXT_LIKE = "tests.support.keyring_backends.PlaintextLikeKeyring"
 

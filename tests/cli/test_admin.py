@@ -3,7 +3,7 @@ local Cognito over HTTP, and the audit line every action leaves.
 
 Subprocess tests get an environment built from nothing (a temporary HOME, no AWS config, no
 metadata probing), so nothing on this machine leaks in. The in-process ones use the fixtures
-of test_admin.py.
+of tests/helpdesk/test_admin_calls.py.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ import pytest
 from botocore.stub import Stubber
 
 from tests.conftest import PoolUser, make_user, settings_for
-from tests.test_admin import (
+from tests.helpdesk.test_admin_calls import (
     DUMMY_SECRET,
     IamUser,
     enrol,

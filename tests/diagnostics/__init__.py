@@ -1,0 +1,1 @@
+"""Tests of totp_tui/diagnostics/."""
