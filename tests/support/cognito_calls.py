@@ -12,6 +12,7 @@ import threading
 from collections import Counter
 from typing import Any
 
+from tests.support.wizard_steps import Hidden
 from totp_tui.cognito.client import make_client
 from totp_tui.config.settings import Settings
 
@@ -74,3 +75,65 @@ class DeviceNames(CognitoCalls):
     def _record_device_name(self, params: dict[str, Any], **_: Any) -> None:
         body = json.loads(params["body"])
         self.device_names.append(body.get("FriendlyDeviceName"))
+
+
+# What Cognito's answers hand the app that belongs to the person: the sign-in's Session, the
+# key for their authenticator app.
+ISSUED_FIELDS = ("Session", "SecretCode")
+
+
+class FinishedCalls(CognitoCalls):
+    """CognitoCalls that also counts the calls that came back (answer or error), so a test
+    knows when the worker it held has really finished talking to Cognito; and keeps, hidden,
+    every Session and key the answers carried, so a test can count who else holds them.
+    Only operation names are recorded of the requests: they hold tokens and passwords."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._returned: dict[str, int] = {}
+        self._returned_lock = threading.Lock()
+        self.issued: list[Hidden] = []
+
+    def __call__(self, settings: Settings) -> Any:
+        client = super().__call__(settings)
+        client.meta.events.register("after-call.cognito-idp", self._came_back)
+        client.meta.events.register("after-call-error.cognito-idp", self._came_back)
+        return client
+
+    def _came_back(self, model: Any, parsed: Any = None, **_: Any) -> None:
+        with self._returned_lock:
+            self._returned[model.name] = self._returned.get(model.name, 0) + 1
+            if isinstance(parsed, dict):
+                for name in ISSUED_FIELDS:
+                    value = parsed.get(name)
+                    # Once each (one Session may come twice): a second copy here would count
+                    # as one more place holding it.
+                    if value and all(value != known.value for known in self.issued):
+                        self.issued.append(Hidden(str(value)))
+
+    def returned(self, operation: str) -> int:
+        with self._returned_lock:
+            return self._returned.get(operation, 0)
+
+    def returned_total(self) -> int:
+        with self._returned_lock:
+            return sum(self._returned.values())
+
+    def sent_total(self) -> int:
+        with self._lock:
+            return sum(self._sent.values())
+
+    def hold_when_reached(self, operation: str) -> tuple[threading.Event, threading.Event]:
+        """`hold(operation)`, and an event set as soon as the app's worker has come to the
+        call and waits in it. (`count` says nothing yet then: botocore runs the hold, which
+        is registered for the operation alone, before the handler for every operation.)"""
+        if self.client is None:
+            raise RuntimeError("the app has not built its client yet")
+        reached = threading.Event()
+
+        def arrived(**_: Any) -> None:
+            reached.set()
+
+        # Handlers of one event run in the order registered: this one before the hold.
+        self.client.meta.events.register(f"before-call.cognito-idp.{operation}", arrived)
+        return reached, self.hold(operation)

@@ -293,9 +293,9 @@ async def test_a_profile_typed_in_one_burst(through_the_choices: bool, host: str
         # Edit on the list: they must reach the form's name field, not the list.
         tail = "\t\t\t\t\r" if through_the_choices else "\r"
         burst(pilot, f"ndev-eu\teu-west-2_AbC123\tclient26characterslong0123{tail}")
-        for _ in range(500):  # saved, and back on a new list with it
+        for _ in range(500):  # saved, and back on a new list that shows it
             await pilot.pause(0.02)
-            if isinstance(app.screen, ProfilesScreen) and app.screen is not profiles:
+            if app.screen is not profiles and shows(app, "dev-eu  (eu-west-2_AbC123)"):
                 break
         assert isinstance(app.screen, ProfilesScreen) and app.screen is not profiles
     saved = store.load("dev-eu")

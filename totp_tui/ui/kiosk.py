@@ -63,6 +63,11 @@ class KioskDesk:
     def next_person(self, message: str = "") -> None:
         """Wipe everything of this person and show an empty sign-in for the next one."""
         self._app.clear_notifications()
+        # Rich caches the cell width of every short string it measures, a masked password
+        # and the username among them (process-wide, 4,096 entries): drop those copies.
+        from rich.cells import cached_cell_len
+
+        cached_cell_len.cache_clear()
         if self.key_copied:
             self._app.copy_to_clipboard("")  # OSC 52: replace the key in the local clipboard
             self.key_copied = False

@@ -113,4 +113,7 @@ class SignInScreen(WizardScreen):
         password.focus()
 
     def wipe(self) -> None:
+        """Leaving this screen: the username goes too. The first sign-in screen is Textual's
+        default screen, which stays alive for the whole run (kiosk mode: all day)."""
         self.query_one("#password", PasswordInput).wipe()
+        self.query_one("#username", Input).value = ""
