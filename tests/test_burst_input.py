@@ -18,6 +18,7 @@ from tests.support.accounts import access_token_for, enrol_outside_the_app, set_
 from tests.support.keyring_backends import require_secret_service
 from tests.support.tmux_session import TOTP_TUI, TmuxSession, require_tmux
 from tests.support.totp_clock import code_now, wait_for_safe_window
+from tests.test_end_to_end import wizard_command
 from tests.test_profiles_end_to_end import keyring_environment, profile_list_loaded, show_profile
 from totp_tui.authenticator.key_uri import parse_key_uri
 from totp_tui.demo.local_cognito import DemoPool, LocalCognito, active_secret
@@ -30,17 +31,7 @@ SCREEN_TIMEOUT = 20.0
 
 
 def wizard(local_cognito: LocalCognito, pool: DemoPool) -> list[str]:
-    return [
-        TOTP_TUI,
-        "--user-pool-id",
-        pool.user_pool_id,
-        "--client-id",
-        pool.client_id,
-        "--endpoint-url",
-        local_cognito.endpoint_url,
-        "--auth-flow",
-        "USER_PASSWORD_AUTH",
-    ]
+    return [*wizard_command(local_cognito, pool), "--auth-flow", "USER_PASSWORD_AUTH"]
 
 
 def key_on_screen(session: TmuxSession) -> str:

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from tests.conftest import PoolUser, make_user, settings_for
+from tests.support.accounts import set_permanent_password
 from tests.support.cognito_calls import CognitoCalls
+from totp_tui.config.settings import Settings
 from totp_tui.demo.local_cognito import DemoPool, LocalCognito
 
 SIZE = (80, 24)
@@ -21,3 +24,22 @@ def pool(local_cognito: LocalCognito) -> DemoPool:
 @pytest.fixture
 def calls() -> CognitoCalls:
     return CognitoCalls()
+
+
+@pytest.fixture(scope="module")
+def optional_pool(local_cognito: LocalCognito) -> DemoPool:
+    """MFA optional, TOTP on: users sign in without a second factor until they opt in."""
+    return local_cognito.create_pool(mfa="OPTIONAL")
+
+
+@pytest.fixture
+def optional_user(local_cognito: LocalCognito, optional_pool: DemoPool) -> PoolUser:
+    """A user of the optional pool with a permanent password (`new_password`) and no MFA."""
+    user = make_user(local_cognito, optional_pool)
+    set_permanent_password(local_cognito, optional_pool, user)
+    return user
+
+
+@pytest.fixture
+def optional_settings(local_cognito: LocalCognito, optional_pool: DemoPool) -> Settings:
+    return settings_for(local_cognito, optional_pool)

@@ -11,7 +11,7 @@ any), so a password that lost or gained a character fails here as it would on AW
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -19,7 +19,7 @@ from botocore.stub import Stubber
 from textual.widgets import Input
 
 from tests.conftest import PoolUser, make_user, settings_for
-from tests.support.accounts import access_token_for, enrol_outside_the_app, set_permanent_password
+from tests.support.accounts import access_token_for, enrol_outside_the_app
 from tests.support.cognito_calls import CognitoCalls, DeviceNames
 from tests.support.keyring_backends import MemoryKeyring
 from tests.support.totp_clock import code_now, wait_for_safe_window
@@ -59,6 +59,14 @@ def safe_window() -> Iterator[None]:
 def typed_into(app: TotpApp) -> dict[str, str]:
     """Each field's id and what it holds (for comparisons only; never printed)."""
     return {str(f.id): f.value for f in app.screen.query(Input)}
+
+
+async def until(pilot: Any, condition: Callable[[], bool], seconds: float = 10.0) -> None:
+    """Let the app run until `condition()` holds (or `seconds` pass: the caller asserts)."""
+    for _ in range(int(seconds / 0.02)):
+        if condition():
+            return
+        await pilot.pause(0.02)
 
 
 async def reach_enrol_in_bursts(app: TotpApp, pilot: Any, user: PoolUser) -> EnrolScreen:
@@ -224,13 +232,14 @@ async def test_the_code_then_the_device_name_in_one_burst(
 
 
 async def test_an_access_token_typed_in_one_burst(
-    local_cognito: LocalCognito, safe_window: None
+    local_cognito: LocalCognito,
+    optional_pool: DemoPool,
+    optional_user: PoolUser,
+    optional_settings: Settings,
+    safe_window: None,
 ) -> None:
-    pool = local_cognito.create_pool(mfa="OPTIONAL")
-    user = make_user(local_cognito, pool)
-    set_permanent_password(local_cognito, pool, user)
-    token = access_token_for(local_cognito, pool, user)
-    app = TotpApp(settings_for(local_cognito, pool))
+    token = access_token_for(local_cognito, optional_pool, optional_user)
+    app = TotpApp(optional_settings)
     async with app.run_test(size=SIZE) as pilot:
         await arrive(pilot, SignInScreen)
         # Ctrl+O, and the token at once: it waits for the access-token screen.
@@ -264,10 +273,7 @@ async def test_the_current_code_and_the_test_sign_in_in_bursts(
         await pilot.pause()
         check = await arrive(pilot, SignInCheckScreen)
         burst(pilot, f"{user.new_password}\t{code_now(new_key.value)}\r")
-        for _ in range(200):
-            await pilot.pause(0.02)
-            if not check.in_flight and shows(app, "It works"):
-                break
+        await until(pilot, lambda: not check.in_flight and shows(app, "It works"))
         assert shows(app, "It works: Cognito asked for a code and accepted the one from your app.")
 
 
@@ -293,10 +299,8 @@ async def test_a_profile_typed_in_one_burst(through_the_choices: bool, host: str
         # Edit on the list: they must reach the form's name field, not the list.
         tail = "\t\t\t\t\r" if through_the_choices else "\r"
         burst(pilot, f"ndev-eu\teu-west-2_AbC123\tclient26characterslong0123{tail}")
-        for _ in range(500):  # saved, and back on a new list that shows it
-            await pilot.pause(0.02)
-            if app.screen is not profiles and shows(app, "dev-eu  (eu-west-2_AbC123)"):
-                break
+        # Saved, and back on a new list that shows it.
+        await until(pilot, lambda: shows(app, "dev-eu  (eu-west-2_AbC123)"))
         assert isinstance(app.screen, ProfilesScreen) and app.screen is not profiles
     saved = store.load("dev-eu")
     assert (saved.user_pool_id, saved.client_id, saved.region) == (
@@ -319,10 +323,7 @@ async def test_a_burst_into_the_password_field_leaves_the_username_alone(
     async with app.run_test(size=SIZE) as pilot:
         screen = await arrive(pilot, SignInScreen)
         burst(pilot, f"{user.username}\twrong-{user.password}\r")
-        for _ in range(200):
-            await pilot.pause(0.02)
-            if not screen.in_flight and shows(app, "Incorrect username or password"):
-                break
+        await until(pilot, lambda: not screen.in_flight and shows(app, "Incorrect username"))
         assert shows(app, "Incorrect username or password")
         assert field(screen, "username").value == user.username
         assert typed_into(app)["password"] == ""

@@ -25,8 +25,8 @@ from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widgets import Input
 
-from tests.conftest import PoolUser, make_user, settings_for
-from tests.support.accounts import access_token_for, set_permanent_password
+from tests.conftest import PoolUser
+from tests.support.accounts import access_token_for
 from tests.support.cognito_calls import FinishedCalls
 from tests.support.memory_scan import held_in_memory
 from tests.support.wizard_steps import Hidden, arrive, field, paste, screen_cells, shows, sign_in
@@ -127,41 +127,22 @@ def is_empty_sign_in(pilot: Pilot[None]) -> bool:
 # --- Fixtures ------------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def optional_pool(local_cognito: LocalCognito) -> DemoPool:
-    """MFA optional: a user signs in with a password alone and gets an access token, as the
-    person's own app would before coming to the desk."""
-    return local_cognito.create_pool(mfa="OPTIONAL")
-
-
-@pytest.fixture
-def token_user(local_cognito: LocalCognito, optional_pool: DemoPool) -> PoolUser:
-    user = make_user(local_cognito, optional_pool)
-    set_permanent_password(local_cognito, optional_pool, user)
-    return user
-
-
-@pytest.fixture
-def token_settings(local_cognito: LocalCognito, optional_pool: DemoPool) -> Settings:
-    return settings_for(local_cognito, optional_pool)
-
-
 # --- An access token checked after the person went Back ------------------------------------------
 
 
 async def test_back_while_the_access_token_is_checked_leaves_nothing_for_the_next_person(
     local_cognito: LocalCognito,
     optional_pool: DemoPool,
-    token_user: PoolUser,
-    token_settings: Settings,
+    optional_user: PoolUser,
+    optional_settings: Settings,
 ) -> None:
-    token = access_token_for(local_cognito, optional_pool, token_user)
-    username = token_user.username  # GetUser's answer names the user: the account
+    token = access_token_for(local_cognito, optional_pool, optional_user)
+    username = optional_user.username  # GetUser's answer names the user: the account
     # The test's own copies (the fixture, Hidden, the local Cognito's records), before the
     # app has ever seen the token or the name.
     before = held_in_memory(token.value, username)
     calls = FinishedCalls()
-    app = TotpApp(token_settings, client_factory=calls, kiosk=Kiosk(idle_seconds=120))
+    app = TotpApp(optional_settings, client_factory=calls, kiosk=Kiosk(idle_seconds=120))
     found = Findings()
     async with app.run_test(size=SIZE) as pilot:
         await arrive(pilot, SignInScreen)

@@ -11,17 +11,15 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
-import pytest
 from botocore.stub import Stubber
 from textual.app import App
 from textual.pilot import Pilot
 
-from tests.conftest import PoolUser, make_user, settings_for
+from tests.conftest import PoolUser, settings_for
 from tests.support.accounts import (
     access_token_for,
     enrol_outside_the_app,
     mfa_setup_session,
-    set_permanent_password,
 )
 from tests.support.cognito_calls import CognitoCalls, DeviceNames
 from tests.support.screen_reading import decode_qr
@@ -65,25 +63,6 @@ TOTP = "SOFTWARE_TOKEN_MFA"
 
 
 # --- Fixtures and helpers --------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def optional_pool(local_cognito: LocalCognito) -> DemoPool:
-    """MFA optional, TOTP on: users sign in without a second factor until they opt in."""
-    return local_cognito.create_pool(mfa="OPTIONAL")
-
-
-@pytest.fixture
-def optional_user(local_cognito: LocalCognito, optional_pool: DemoPool) -> PoolUser:
-    """A user of the optional pool with a permanent password (`new_password`) and no MFA."""
-    user = make_user(local_cognito, optional_pool)
-    set_permanent_password(local_cognito, optional_pool, user)
-    return user
-
-
-@pytest.fixture
-def optional_settings(local_cognito: LocalCognito, optional_pool: DemoPool) -> Settings:
-    return settings_for(local_cognito, optional_pool)
 
 
 def mfa_settings(local_cognito: LocalCognito, pool: DemoPool, username: str) -> tuple[Any, Any]:
