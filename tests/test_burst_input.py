@@ -98,6 +98,7 @@ def test_the_current_code_then_the_test_sign_in_in_bursts(
     user = make_user(local_cognito, pool)
     enrol_outside_the_app(local_cognito, pool, user)
     old_key = active_secret(pool.user_pool_id, user.username)
+    assert old_key is not None, "the local Cognito issued no key"
     with TmuxSession(wizard(local_cognito, pool)) as session:
         session.wait_for("Password", timeout=SCREEN_TIMEOUT)
         session.type(f"{user.username}\t{user.new_password}\r")

@@ -11,6 +11,7 @@ Typed text may be a password: it is never logged, and never put in an error mess
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -43,6 +44,16 @@ _STATUS_WRAPPER = (
 )
 _POLL_SECONDS = 0.05
 _TMUX_TIMEOUT_SECONDS = 10.0
+
+
+_FIELD = re.compile(r"▊[^▎\n]*▎")
+
+
+def without_field_contents(text: str) -> str:
+    """The screen with what is inside each input field blanked: a burst that lands in the
+    wrong field puts a password, in clear, in the username field, and a failing test's
+    message must not print it."""
+    return _FIELD.sub(lambda match: "▊" + " " * (len(match.group()) - 2) + "▎", text)
 
 
 def find_tmux() -> str | None:
@@ -220,10 +231,12 @@ class TmuxSession:
             # Show what the process printed before it ended, scrollback included.
             raise AssertionError(
                 f"timed out after {timeout:.1f}s waiting for {what}; the process exited with"
-                f" {self.exit_status()}; the screen and its history:\n{self.text(history=True)}"
+                f" {self.exit_status()}; the screen and its history:\n"
+                f"{without_field_contents(self.text(history=True))}"
             )
         raise AssertionError(
-            f"timed out after {timeout:.1f}s waiting for {what}; the screen:\n{text}"
+            f"timed out after {timeout:.1f}s waiting for {what}; the screen, fields blanked:\n"
+            f"{without_field_contents(text)}"
         )
 
     def wait_for_qr(self, theme: TerminalTheme = DARK_THEME, timeout: float = 5.0) -> str:

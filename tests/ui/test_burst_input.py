@@ -280,16 +280,27 @@ async def test_the_current_code_and_the_test_sign_in_in_bursts(
 def _secret_of(local_cognito: LocalCognito, pool: DemoPool, user: PoolUser) -> str:
     from totp_tui.demo.local_cognito import active_secret
 
-    return active_secret(pool.user_pool_id, user.username)
+    secret = active_secret(pool.user_pool_id, user.username)
+    assert secret is not None, "the local Cognito issued no key"
+    return secret
 
 
 # --- The profile form -----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("through_the_choices", [False, True], ids=["enter-early", "tab-to-issuer"])
-async def test_a_profile_typed_in_one_burst(through_the_choices: bool, host: str) -> None:
-    """New, then name, pool and client id in one burst; then Enter (or Tab over the secret,
-    region and the sign-in flow's drop-down to the issuer, and Enter there): saved as typed."""
+ENDINGS = {
+    "enter-early": "\r",
+    # Over the secret, region and the sign-in flow's drop-down to the issuer; Enter there.
+    "tab-to-issuer": "\t\t\t\t\r",
+    # A secret and the region typed too, then Ctrl+S (the footer's Save).
+    "ctrl-s": "\tnot-a-real-secret\teu-west-2\x13",
+}
+
+
+@pytest.mark.parametrize("ending", list(ENDINGS))
+async def test_a_profile_typed_in_one_burst(ending: str, host: str) -> None:
+    """New, then name, pool and client id in one burst, and one of the ENDINGS: saved as
+    typed."""
     store = ProfileStore(MemoryKeyring())
     app = TotpApp(None, store_factory=lambda: store)
     async with app.run_test(size=SIZE) as pilot:
@@ -297,8 +308,7 @@ async def test_a_profile_typed_in_one_burst(through_the_choices: bool, host: str
         await pilot.pause()
         # n (New) and the form at once. The name starts with d and e, which are Delete and
         # Edit on the list: they must reach the form's name field, not the list.
-        tail = "\t\t\t\t\r" if through_the_choices else "\r"
-        burst(pilot, f"ndev-eu\teu-west-2_AbC123\tclient26characterslong0123{tail}")
+        burst(pilot, f"ndev-eu\teu-west-2_AbC123\tclient26characterslong0123{ENDINGS[ending]}")
         # Saved, and back on a new list that shows it.
         await until(pilot, lambda: shows(app, "dev-eu  (eu-west-2_AbC123)"))
         assert isinstance(app.screen, ProfilesScreen) and app.screen is not profiles
@@ -309,6 +319,8 @@ async def test_a_profile_typed_in_one_burst(through_the_choices: bool, host: str
         "eu-west-2",
     )
     assert saved.issuer == "AWSCognito"
+    has_secret = store.get_client_secret("dev-eu") == "not-a-real-secret"
+    assert has_secret is (ending == "ctrl-s")
 
 
 # --- Nothing goes to the wrong field -------------------------------------------------------------
@@ -325,5 +337,8 @@ async def test_a_burst_into_the_password_field_leaves_the_username_alone(
         burst(pilot, f"{user.username}\twrong-{user.password}\r")
         await until(pilot, lambda: not screen.in_flight and shows(app, "Incorrect username"))
         assert shows(app, "Incorrect username or password")
-        assert field(screen, "username").value == user.username
-        assert typed_into(app)["password"] == ""
+        # Booleans only: a failing comparison would print what the fields hold.
+        username_intact = field(screen, "username").value == user.username
+        password_cleared = typed_into(app)["password"] == ""
+        assert username_intact, "the username field changed"
+        assert password_cleared, "the password field was not cleared"

@@ -79,7 +79,7 @@ class KeyQueue:
         self._following = True
         start = self._app.focused or self._app.screen
         path: list[DOMNode] = [start, *start.ancestors]  # up to the screen, then the app
-        self._watchdog = self._app.set_timer(WATCHDOG_SECONDS, lambda: self._done(event))
+        self._watchdog = self._app.set_timer(WATCHDOG_SECONDS, lambda: self._stuck(event))
         self._follow(event, path, 0)
 
     def _follow(self, event: TypedEvent, path: list[DOMNode], index: int) -> None:
@@ -92,6 +92,11 @@ class KeyQueue:
             return
         if not path[index].call_later(self._follow, event, path, index + 1):
             self._follow(event, path, index + 1)  # that place has closed: nothing waits there
+
+    def _stuck(self, event: TypedEvent) -> None:
+        if event is self._current:
+            log.debug("a key was not handed back in time; going on with the next")  # no key
+            self._done(event)
 
     def _done(self, event: TypedEvent) -> None:
         if event is not self._current:
