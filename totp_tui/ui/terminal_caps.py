@@ -21,7 +21,7 @@ Facts this rests on (Textual 8.2.8, rich 15.0), measured under tmux 3.3a:
 - Unicode: Python 3.7+ writes UTF-8 in the C/POSIX locale (PEP 538/540), so the output
   encoding is not UTF-8 only when the locale names another charset (ISO-8859-1, KOI8-R...)
   or PYTHONIOENCODING / PYTHONUTF8=0 says so. That encoding is the user's declaration of
-  what the terminal takes; cli._prepare_terminal then switches the stream to UTF-8 anyway
+  what the terminal takes; cli.wizard._prepare_terminal then switches the stream to UTF-8 anyway
   (for the rest of the UI), so the QR's choice is made from the encoding before that.
 """
 
