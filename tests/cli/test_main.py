@@ -26,6 +26,12 @@ POOL = ["--user-pool-id", "us-east-1_AbC123", "--client-id", "1example23456789"]
         (["--user-pool-id", "us-east-1_AbC123"], "--client-id is required"),
         ([*POOL, "--connect-timeout", "0"], "between 0 and 600"),
         ([*POOL, "--read-timeout", "-1"], "between 0 and 600"),
+        (
+            [*POOL, "--session-minutes", "20"],
+            "--session-minutes must be a whole number from 3 to 15"
+            " (the app client's sign-in session length), not 20",
+        ),
+        ([*POOL, "--session-minutes", "2"], "from 3 to 15"),
     ],
 )
 def test_bad_values_exit_2_with_one_line(
@@ -46,6 +52,32 @@ def test_unknown_auth_flow_is_refused_by_argparse(capsys: pytest.CaptureFixture[
         main([*POOL, "--auth-flow", "CUSTOM_AUTH"])
     assert exit_info.value.code == 2
     assert "invalid choice" in capsys.readouterr().err
+
+
+def test_session_minutes_that_is_not_a_number_is_refused_by_argparse(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main([*POOL, "--session-minutes", "ten"])
+    assert exit_info.value.code == 2
+    assert "--session-minutes: invalid int value: 'ten'" in capsys.readouterr().err
+
+
+def test_bad_session_minutes_variable_exits_2_naming_it(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, no_wizard: None
+) -> None:
+    monkeypatch.setenv("TOTP_TUI_SESSION_MINUTES", "x")
+    assert main(POOL) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1, err
+    assert err.rstrip().endswith("not 'x' (from TOTP_TUI_SESSION_MINUTES)")
+
+
+def test_help_describes_the_new_settings() -> None:
+    text = " ".join(build_parser().format_help().split())
+    assert "USER_AUTH (choice-based sign-in; the app client must allow ALLOW_USER_AUTH)" in text
+    assert "--session-minutes MINUTES" in text
+    assert "sign-in session length, 3-15 (default 3)" in text
 
 
 def test_aws_cli_timeout_spellings_are_accepted() -> None:
@@ -70,16 +102,28 @@ def test_flags_reach_the_settings() -> None:
             "http://127.0.0.1:5000",
             "--no-verify-ssl",
             "--no-save",
+            "--session-minutes",
+            "10",
         ]
     )
     settings = effective_settings(requested(args), {})
     assert settings.region == "us-east-1"  # from the pool id
     assert settings.username == "jane"
     assert settings.auth_flow == "USER_PASSWORD_AUTH"
+    assert settings.session_minutes == 10
     assert settings.issuer == "Acme"
     assert settings.endpoint_url == "http://127.0.0.1:5000"
     assert settings.verify is False
     assert settings.save is False
+
+
+def test_user_auth_flow_and_the_session_default() -> None:
+    args = build_parser().parse_args([*POOL, "--auth-flow", "USER_AUTH"])
+    settings = effective_settings(requested(args), {})
+    assert settings.auth_flow == "USER_AUTH"
+    assert (settings.session_minutes, settings.sources["session_minutes"]) == (3, "default")
+    # --session is its own option still, not an abbreviation of --session-minutes.
+    assert build_parser().parse_args([*POOL, "--session", "abc"]).session_minutes is None
 
 
 def test_client_secret_comes_from_the_environment_only() -> None:

@@ -45,6 +45,7 @@ OUR_VARIABLES = (
     "AWS_ENDPOINT_URL",
     "AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER",
     "AWS_CA_BUNDLE",
+    "TOTP_TUI_SESSION_MINUTES",
 )
 
 
@@ -216,8 +217,9 @@ class TestCommands:
             "ca_bundle": None,
             "connect_timeout": 10.0,
             "read_timeout": 30.0,
+            "session_minutes": 3,
             "last_username": "alice",
-            "schema_version": 1,
+            "schema_version": 2,
             "client_secret": "set",
         }
         assert SECRET not in out
@@ -230,6 +232,25 @@ class TestCommands:
         assert "client_secret:   unset" in lines
         assert "verify_ssl:      false" in lines
         assert "endpoint_url:    (none)" in lines
+        assert "session_minutes: 3" in lines
+
+    def test_save_with_session_minutes_and_user_auth(
+        self,
+        memory: MemoryKeyring,
+        capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch,
+    ) -> None:
+        # The variable describes this shell, not the pool: the flag is what gets saved.
+        monkeypatch.setenv("TOTP_TUI_SESSION_MINUTES", "5")
+        save_work(capsys, "--session-minutes", "10", "--auth-flow", "USER_AUTH")
+        saved = ProfileStore(memory).load("work")
+        assert (saved.session_minutes, saved.auth_flow) == (10, "USER_AUTH")
+        assert main(["profiles", "show", "work"]) == 0
+        lines = capsys.readouterr().out.splitlines()
+        assert "session_minutes: 10" in lines
+        assert "auth_flow:       USER_AUTH" in lines
+        save_work(capsys)  # saved again without the flag: the default, not the variable's 5
+        assert ProfileStore(memory).load("work").session_minutes == 3
 
     def test_list_text(self, memory: MemoryKeyring, capsys: pytest.CaptureFixture[str]) -> None:
         assert main(["profiles", "list"]) == 0
@@ -262,6 +283,10 @@ class TestCommands:
         [
             (["save", "work", "--client-id", CLIENT_ID], "--user-pool-id is required"),
             (["save", "work", *POOL, "--region", "us-east-1"], "lives in eu-west-2"),
+            (
+                ["save", "work", *POOL, "--session-minutes", "20"],
+                "--session-minutes must be a whole number from 3 to 15",
+            ),
             (["save", "bad/name", *POOL], "profile name 'bad/name' must be"),
             (["show", "nope"], "there is no saved profile named 'nope'"),
             (["delete", "nope", "--yes"], "there is no saved profile named 'nope'"),
@@ -358,6 +383,24 @@ class TestWizardProfile:
         assert (settings.user_pool_id, settings.issuer, settings.save) == (POOL_ID, "Flag", False)
         assert settings.sources["profile_name"] == "env:TOTP_TUI_PROFILE"
         assert settings.sources["user_pool_id"] == "profile:work"
+
+    def test_the_profiles_session_length_and_the_flag_over_it(
+        self,
+        memory: MemoryKeyring,
+        wizard: list[Settings],
+        capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch,
+    ) -> None:
+        save_work(capsys, "--session-minutes", "10")
+        assert main(["--profile", "work"]) == 0
+        assert main(["--profile", "work", "--session-minutes", "4"]) == 0
+        monkeypatch.setenv("TOTP_TUI_SESSION_MINUTES", "6")
+        assert main(["--profile", "work"]) == 0
+        assert [(s.session_minutes, s.sources["session_minutes"]) for s in wizard] == [
+            (10, "profile:work"),
+            (4, "flag"),
+            (6, "env:TOTP_TUI_SESSION_MINUTES"),
+        ]
 
     def test_missing_profile_exits_2_even_with_pool_flags(
         self, wizard: list[Settings], capsys: pytest.CaptureFixture[str]

@@ -20,6 +20,7 @@ from totp_tui.config.settings import (
     DEFAULT_CONNECT_TIMEOUT,
     DEFAULT_ISSUER,
     DEFAULT_READ_TIMEOUT,
+    DEFAULT_SESSION_MINUTES,
     RequestedSettings,
     Settings,
     SettingsError,
@@ -28,6 +29,7 @@ from totp_tui.config.settings import (
     validate_client_id,
     validate_pool_id,
     validate_region,
+    validate_session_minutes,
 )
 
 # Run by test_unreadable_ca_bundle as root, in a child that cannot read the file.
@@ -73,6 +75,8 @@ class TestDefaults:
         assert result.verify is True
         assert result.connect_timeout == DEFAULT_CONNECT_TIMEOUT
         assert result.read_timeout == DEFAULT_READ_TIMEOUT
+        assert result.session_minutes == DEFAULT_SESSION_MINUTES == 3  # Cognito's default
+        assert result.sources["session_minutes"] == "default"
         assert result.username == ""
 
     def test_flags_pass_through(self, tmp_path: Path) -> None:
@@ -86,6 +90,7 @@ class TestDefaults:
             ca_bundle=str(bundle),
             connect_timeout=2.5,
             read_timeout=600,
+            session_minutes=10,
             debug=True,
             log_file="/tmp/totp-tui.log",
             save=False,
@@ -96,6 +101,7 @@ class TestDefaults:
         assert result.endpoint_url == "https://cognito.example.internal"
         assert result.ca_bundle == str(bundle)
         assert (result.connect_timeout, result.read_timeout) == (2.5, 600)
+        assert result.session_minutes == 10
         assert (result.debug, result.log_file, result.save) == (True, "/tmp/totp-tui.log", False)
 
 
@@ -156,6 +162,21 @@ class TestPrecedence:
         has_secret = result.client_secret == "fake-client-secret-value"
         assert has_secret, "TOTP_TUI_CLIENT_SECRET was not used"
 
+    def test_session_minutes_flag_beats_the_environment(self) -> None:
+        env = {"TOTP_TUI_SESSION_MINUTES": "12"}
+        result = settings(env, session_minutes=5)
+        assert (result.session_minutes, result.sources["session_minutes"]) == (5, "flag")
+
+    @pytest.mark.parametrize("text", ["12", " 12 ", "012"])
+    def test_session_minutes_from_the_environment(self, text: str) -> None:
+        result = settings({"TOTP_TUI_SESSION_MINUTES": text})
+        assert result.session_minutes == 12
+        assert result.sources["session_minutes"] == "env:TOTP_TUI_SESSION_MINUTES"
+
+    def test_empty_session_minutes_variable_is_ignored(self) -> None:
+        result = settings({"TOTP_TUI_SESSION_MINUTES": ""})
+        assert (result.session_minutes, result.sources["session_minutes"]) == (3, "default")
+
     def test_unrelated_environment_is_ignored(self) -> None:
         env = {"AWS_PROFILE": "prod", "AWS_ACCESS_KEY_ID": "AKIAFAKE", "HTTPS_PROXY": "x"}
         assert settings(env) == settings()
@@ -202,6 +223,47 @@ class TestValidation:
     def test_bad_auth_flow(self) -> None:
         message = error_of(auth_flow="ADMIN_USER_PASSWORD_AUTH")
         assert "USER_SRP_AUTH" in message and "USER_PASSWORD_AUTH" in message
+        assert "USER_AUTH" in message.replace("USER_PASSWORD_AUTH", "")
+
+    @pytest.mark.parametrize("flow", ["USER_SRP_AUTH", "USER_PASSWORD_AUTH", "USER_AUTH"])
+    def test_every_sign_in_flow_is_accepted(self, flow: str) -> None:
+        assert settings(auth_flow=flow).auth_flow == flow
+
+    @pytest.mark.parametrize("minutes", [3, 15])
+    def test_session_minutes_at_the_limits(self, minutes: int) -> None:
+        assert settings(session_minutes=minutes).session_minutes == minutes
+
+    @pytest.mark.parametrize("minutes", [2, 16, 0, -3, 60])
+    def test_session_minutes_flag_out_of_range(self, minutes: int) -> None:
+        assert error_of(session_minutes=minutes) == (
+            "--session-minutes must be a whole number from 3 to 15"
+            f" (the app client's sign-in session length), not {minutes}"
+        )
+
+    @pytest.mark.parametrize(
+        ("text", "shown"),
+        [
+            ("2", "2"),
+            ("16", "16"),
+            ("x", "'x'"),
+            ("5.0", "'5.0'"),
+            ("1_0", "'1_0'"),  # int() would read 10
+            ("١٠", "'١٠'"),  # Arabic-Indic 10: int() would read it too
+            ("-5", "'-5'"),
+        ],
+    )
+    def test_session_minutes_variable_refused_with_its_name(self, text: str, shown: str) -> None:
+        message = error_of({"TOTP_TUI_SESSION_MINUTES": text})
+        assert message == (
+            "--session-minutes must be a whole number from 3 to 15"
+            f" (the app client's sign-in session length), not {shown}"
+            " (from TOTP_TUI_SESSION_MINUTES)"
+        )
+
+    @pytest.mark.parametrize("value", [True, 5.0, None, "ten"])
+    def test_session_minutes_validator_takes_whole_numbers_only(self, value: object) -> None:
+        with pytest.raises(SettingsError, match="whole number from 3 to 15"):
+            validate_session_minutes(value)
 
     @pytest.mark.parametrize(
         "url",

@@ -60,6 +60,7 @@ def work(bundles: dict[str, str]) -> Profile:
         ca_bundle=bundles["profile"],
         connect_timeout=3.0,
         read_timeout=4.0,
+        session_minutes=12,
         last_username="alice",
     )
 
@@ -82,6 +83,7 @@ class TestProfileBeatsDefaults:
         assert (result.endpoint_url, result.ca_bundle) == (work.endpoint_url, work.ca_bundle)
         assert result.verify is False
         assert (result.connect_timeout, result.read_timeout) == (3.0, 4.0)
+        assert result.session_minutes == 12
         assert result.username == "alice"
         assert result.client_secret == SAVED_SECRET
         assert result.profile_name == "work"
@@ -103,6 +105,7 @@ class TestProfileBeatsDefaults:
             "verify_ssl": "default",
             "connect_timeout": "default",
             "read_timeout": "default",
+            "session_minutes": "default",
             "client_secret": "default",
             "username": "default",
         }
@@ -228,6 +231,30 @@ class TestPrecedence:
         result = merged(replace(work, ca_bundle=None))
         assert (result.ca_bundle, result.sources["ca_bundle"]) == (None, "default")
 
+    @pytest.mark.parametrize(
+        ("flag", "env", "expected", "source"),
+        [
+            (5, {"TOTP_TUI_SESSION_MINUTES": "7"}, 5, "flag"),
+            (None, {"TOTP_TUI_SESSION_MINUTES": "7"}, 7, "env:TOTP_TUI_SESSION_MINUTES"),
+            (None, {"TOTP_TUI_SESSION_MINUTES": ""}, 12, "profile:work"),
+            (None, {}, 12, "profile:work"),
+        ],
+        ids=["flag", "env", "empty-env", "profile"],
+    )
+    def test_session_minutes(
+        self, work: Profile, flag: int | None, env: dict[str, str], expected: int, source: str
+    ) -> None:
+        result = merged(work, env, session_minutes=flag)
+        assert (result.session_minutes, result.sources["session_minutes"]) == (expected, source)
+
+    def test_a_profile_holding_the_default_is_still_the_source(self, work: Profile) -> None:
+        result = merged(replace(work, session_minutes=3))
+        assert (result.session_minutes, result.sources["session_minutes"]) == (3, "profile:work")
+
+    def test_user_auth_from_a_profile(self, work: Profile) -> None:
+        result = merged(replace(work, auth_flow="USER_AUTH"))
+        assert (result.auth_flow, result.sources["auth_flow"]) == ("USER_AUTH", "profile:work")
+
     def test_client_secret_environment_beats_the_profile(self, work: Profile) -> None:
         result = merged(work, {"TOTP_TUI_CLIENT_SECRET": SECRET}, secret=SAVED_SECRET)
         assert result.client_secret == SECRET, "the profile's secret won over the environment's"
@@ -247,6 +274,8 @@ class TestPrecedence:
             ("verify_ssl", True),
             ("connect_timeout", 7.0),
             ("read_timeout", 8.0),
+            ("session_minutes", 15),
+            ("auth_flow", "USER_AUTH"),
             ("client_id", "flagclient123"),
             ("user_pool_id", "eu-west-2_Flag1"),
         ],
@@ -313,6 +342,17 @@ class TestValidationNamesTheSource:
             merged(work, endpoint_url="ftp://x")
         assert "(from" not in str(caught.value)
 
+    def test_bad_session_minutes_from_the_environment_beats_a_good_profile(
+        self, work: Profile
+    ) -> None:
+        with pytest.raises(SettingsError) as caught:
+            merged(work, {"TOTP_TUI_SESSION_MINUTES": "16"})
+        assert str(caught.value) == (
+            "--session-minutes must be a whole number from 3 to 15"
+            " (the app client's sign-in session length), not 16"
+            " (from TOTP_TUI_SESSION_MINUTES)"
+        )
+
     def test_timeout_from_a_profile_over_the_limit(self, work: Profile) -> None:
         with pytest.raises(SettingsError, match=r"between 0 and 600 .*\(from profile 'work'\)"):
             merged(replace(work, read_timeout=900.0))
@@ -355,6 +395,19 @@ class TestProfileFromSettings:
         fresh = merged(None, env, user_pool_id=POOL, client_id=CLIENT)
         new = profile_from_settings(fresh, "new", remember_username=True)
         assert (new.endpoint_url, new.ca_bundle) == (None, None)
+
+    def test_session_minutes_from_a_flag_is_saved(self, work: Profile) -> None:
+        saved = profile_from_settings(merged(work, session_minutes=9), "work", True)
+        assert saved.session_minutes == 9
+
+    def test_session_minutes_from_the_environment_is_not_saved(self, work: Profile) -> None:
+        env = {"TOTP_TUI_SESSION_MINUTES": "9"}
+        saved = profile_from_settings(merged(work, env), "work", remember_username=True)
+        assert saved.session_minutes == work.session_minutes == 12
+        fresh = merged(None, env, user_pool_id=POOL, client_id=CLIENT)
+        assert fresh.session_minutes == 9  # this run uses it...
+        new = profile_from_settings(fresh, "new", remember_username=True)
+        assert new.session_minutes == 3  # ...a new profile keeps the default
 
     def test_saving_under_another_name_takes_nothing_from_the_loaded_profile(
         self, work: Profile

@@ -39,6 +39,14 @@ from totp_tui.profiles import (
 )
 
 REPO = Path(__file__).resolve().parents[2]
+# An entry exactly as totp-tui wrote it before schema 2 (no session_minutes): people's keyrings
+# hold these, and they must keep loading.
+SCHEMA_1_ENTRY = (
+    '{"auth_flow":"USER_PASSWORD_AUTH","ca_bundle":null,"client_id":"aaaaaaaaaaaaaaaaaaaaaaaaaa",'
+    '"connect_timeout":10.0,"endpoint_url":null,"issuer":"Acme","last_username":"alice",'
+    '"name":"work","read_timeout":30.0,"region":"eu-west-2","schema_version":1,'
+    '"user_pool_id":"eu-west-2_AbC123","verify_ssl":true}'
+)
 SHORT = 0.2  # seconds: the timeout for tests where the keyring hangs
 PLAINTEXT_LIKE = "tests.support.keyring_backends.PlaintextLikeKeyring"
 
@@ -93,6 +101,7 @@ profiles = st.builds(
     ca_bundle=optional_text,
     connect_timeout=seconds,
     read_timeout=seconds,
+    session_minutes=st.integers(min_value=3, max_value=15),
     last_username=optional_text,
 )
 
@@ -104,21 +113,70 @@ class TestProfileJson:
 
     def test_holds_exactly_the_profile_fields(self) -> None:
         data = json.loads(make_profile(last_username="alice").to_json())
-        assert data["schema_version"] == SCHEMA_VERSION == 1
+        assert data["schema_version"] == SCHEMA_VERSION == 2
         assert set(data) == {
             "name", "region", "user_pool_id", "client_id", "auth_flow", "issuer", "endpoint_url",
-            "verify_ssl", "ca_bundle", "connect_timeout", "read_timeout", "last_username",
-            "schema_version",
+            "verify_ssl", "ca_bundle", "connect_timeout", "read_timeout", "session_minutes",
+            "last_username", "schema_version",
         }  # fmt: skip
+        assert data["session_minutes"] == 3
 
     def test_newer_schema_is_refused(self) -> None:
-        data = json.loads(make_profile().to_json()) | {"schema_version": 2, "new_field": 1}
+        data = json.loads(make_profile().to_json()) | {"schema_version": 3, "new_field": 1}
         with pytest.raises(ProfileError) as caught:
             Profile.from_json(json.dumps(data))
         assert str(caught.value) == (
-            "profile 'work' was saved by a newer totp-tui (schema 2);"
+            "profile 'work' was saved by a newer totp-tui (schema 3);"
             " upgrade totp-tui or delete the profile"
         )
+
+    def test_schema_1_entry_loads_with_the_default_session_length(self) -> None:
+        profile = Profile.from_json(SCHEMA_1_ENTRY)
+        assert profile == make_profile(
+            auth_flow="USER_PASSWORD_AUTH", issuer="Acme", last_username="alice"
+        )
+        assert profile.session_minutes == 3
+        # Saved again, it is a schema-2 entry with the field written out.
+        data = json.loads(profile.to_json())
+        assert (data["schema_version"], data["session_minutes"]) == (2, 3)
+
+    def test_schema_1_entry_with_a_schema_2_field_is_damaged(self) -> None:
+        data = json.loads(SCHEMA_1_ENTRY) | {"session_minutes": 10}
+        with pytest.raises(ProfileError, match="damaged: unknown fields session_minutes"):
+            Profile.from_json(json.dumps(data))
+
+    def test_schema_1_entry_still_needs_its_own_fields(self) -> None:
+        data = json.loads(SCHEMA_1_ENTRY)
+        del data["issuer"]
+        with pytest.raises(ProfileError, match=r"damaged: missing fields issuer$"):
+            Profile.from_json(json.dumps(data))
+
+    def test_schema_2_entry_without_session_minutes_is_damaged(self) -> None:
+        data = json.loads(make_profile().to_json())
+        del data["session_minutes"]
+        with pytest.raises(ProfileError) as caught:
+            Profile.from_json(json.dumps(data))
+        assert str(caught.value) == "profile 'work' is damaged: missing fields session_minutes"
+
+    def test_session_minutes_round_trip(self) -> None:
+        profile = make_profile(session_minutes=10)
+        assert json.loads(profile.to_json())["session_minutes"] == 10
+        assert Profile.from_json(profile.to_json()).session_minutes == 10
+
+    @pytest.mark.parametrize("minutes", [2, 16, 0, True, 5.0, "10", None])
+    def test_bad_session_minutes_are_refused(self, minutes: object) -> None:
+        with pytest.raises(
+            ProfileError, match="session_minutes must be a whole number from 3 to 15"
+        ):
+            make_profile(session_minutes=minutes)
+
+    @pytest.mark.parametrize("minutes", [3, 15])
+    def test_session_minutes_at_the_limits(self, minutes: int) -> None:
+        assert make_profile(session_minutes=minutes).session_minutes == minutes
+
+    def test_user_auth_flow_is_kept(self) -> None:
+        profile = make_profile(auth_flow="USER_AUTH")
+        assert Profile.from_json(profile.to_json()).auth_flow == "USER_AUTH"
 
     @pytest.mark.parametrize(
         ("text", "expected"),
@@ -143,6 +201,11 @@ class TestProfileJson:
             ({"region": None}, "region has the wrong type"),
             ({"verify_ssl": "yes"}, "verify_ssl has the wrong type"),
             ({"connect_timeout": True}, "connect_timeout has the wrong type"),
+            ({"session_minutes": 5.0}, "session_minutes has the wrong type"),
+            ({"session_minutes": True}, "session_minutes has the wrong type"),
+            ({"session_minutes": "10"}, "session_minutes has the wrong type"),
+            ({"session_minutes": None}, "session_minutes has the wrong type"),
+            ({"session_minutes": 20}, "session_minutes must be a whole number from 3 to 15"),
             ({"read_timeout": -1}, "read_timeout must be a positive number"),
             ({"auth_flow": "CUSTOM_AUTH"}, "auth flow 'CUSTOM_AUTH' is not one of"),
             ({"name": "no spaces"}, "profile name 'no spaces' must be"),
@@ -259,6 +322,18 @@ class TestStore:
         backend.entries[(SERVICE, "profile:work")] = json.dumps(data)
         with pytest.raises(ProfileError, match=r"profile 'work' was saved by a newer totp-tui"):
             store.load("work")
+
+    def test_schema_1_entry_in_the_keyring_loads_and_saves_as_schema_2(self) -> None:
+        backend = MemoryKeyring()
+        backend.entries[(SERVICE, INDEX_ENTRY)] = '["work"]'
+        backend.entries[(SERVICE, "profile:work")] = SCHEMA_1_ENTRY
+        store = ProfileStore(backend)
+        loaded = store.load("work")
+        assert (loaded.issuer, loaded.session_minutes) == ("Acme", 3)
+        store.save(loaded)
+        data = json.loads(entry(backend, "profile:work") or "")
+        assert (data["schema_version"], data["session_minutes"]) == (2, 3)
+        assert store.load("work") == loaded
 
     def test_listed_profile_with_missing_entry_is_reported(self) -> None:
         backend = MemoryKeyring()

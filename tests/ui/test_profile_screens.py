@@ -18,7 +18,7 @@ import pytest
 from keyring.backend import KeyringBackend
 from keyring.backends import fail
 from textual.pilot import Pilot
-from textual.widgets import Input, OptionList
+from textual.widgets import Input, OptionList, Select
 
 from tests.conftest import PoolUser, settings_for
 from tests.support.keyring_backends import FailingWriteKeyring, HangingKeyring, MemoryKeyring
@@ -49,7 +49,9 @@ from totp_tui.ui.screens.sign_in import SignInScreen
 CLIENT_SECRET = "fake-client-secret-for-tests-0123456789"
 MemoryT = TypeVar("MemoryT", bound=MemoryKeyring)
 HOW_TO_FIX_WORDS = ("dbus-run-session", "PYTHON_KEYRING_BACKEND", "--no-save")
-FORM_INPUTS = ("name", "pool", "client", "region", "issuer", "endpoint", "ca", "timeouts")
+FORM_INPUTS = (
+    "name", "pool", "client", "region", "issuer", "endpoint", "ca", "timeouts", "session",
+)  # fmt: skip
 VALID_VALUES = {"name": "m-1", "pool": "eu-north-1_New789", "client": "c" * 26}
 # One bad value at a time, and the start of the message that must name its field.
 INVALID_VALUES: list[tuple[dict[str, str], str]] = [
@@ -68,6 +70,13 @@ INVALID_VALUES: list[tuple[dict[str, str], str]] = [
     ({"timeouts": "10 601"}, "The read timeout must be between 0 and 600 seconds, not 601."),
     ({"timeouts": "10 soon"}, "The timeouts must be two numbers of seconds"),
     ({"timeouts": "10"}, "The timeouts must be two numbers of seconds"),
+    (
+        {"session": "20"},
+        "The session length must be a whole number of minutes from 3 to 15, not 20.",
+    ),
+    ({"session": "2"}, "The session length must be a whole number of minutes from 3 to 15"),
+    ({"session": "ten"}, "The session length must be a whole number of minutes from 3 to 15"),
+    ({"session": "5.5"}, "The session length must be a whole number of minutes from 3 to 15"),
     ({"name": ""}, "The profile needs a name."),
     ({"name": "two words"}, "Profile name 'two words' must be 1-64 letters"),
 ]
@@ -96,6 +105,7 @@ def example_profiles() -> list[Profile]:
             auth_flow="USER_PASSWORD_AUTH",
             connect_timeout=5,
             read_timeout=20,
+            session_minutes=7,
             last_username="jane.doe",
         ),
     ]
@@ -291,6 +301,49 @@ class TestNewProfile:
         assert wrong == []
         assert backend.entries == before
 
+    async def test_the_session_length_typed_is_saved_and_one_out_of_range_is_not(self) -> None:
+        backend = filled_keyring()
+        before = dict(backend.entries)
+        async with profile_app(backend).run_test(size=SIZE) as pilot:
+            await profiles_loaded(pilot)
+            await pilot.press("n")
+            form = await arrive(pilot, ProfileFormScreen)
+            assert field(form, "session").value == "3"  # Cognito's default, prefilled
+            assert shows(pilot.app, "Session (min) 3")
+            set_fields(form, **VALID_VALUES)
+            # By keyboard from the timeouts: the session length is the last field.
+            field(form, "timeouts").focus()
+            await pilot.press("tab")
+            assert focused_id(pilot.app) == "session"
+            await pilot.press("backspace", *"20")
+            assert field(form, "session").value == "20"
+            await pilot.press("ctrl+s")
+            await pilot.pause()
+            assert pilot.app.screen is form
+            message = "The session length must be a whole number of minutes from 3 to 15, not 20."
+            assert status_text(form) == message and shows(pilot.app, message)
+            assert "-error" in form.status.classes
+            assert backend.entries == before  # nothing saved
+            await pilot.press("backspace", "backspace", *"10")
+            await pilot.press("ctrl+s")
+            screen = await profiles_loaded(pilot)
+            assert highlighted(screen) == "m-1"
+        saved = ProfileStore(backend).load("m-1")
+        assert saved.session_minutes == 10
+        assert saved.user_pool_id == VALID_VALUES["pool"]
+
+    async def test_user_auth_can_be_chosen(self) -> None:
+        backend = filled_keyring()
+        async with profile_app(backend).run_test(size=SIZE) as pilot:
+            await profiles_loaded(pilot)
+            await pilot.press("n")
+            form = await arrive(pilot, ProfileFormScreen)
+            set_fields(form, **VALID_VALUES)
+            form.query_one("#flow", Select).value = "USER_AUTH"
+            await pilot.press("ctrl+s")
+            await profiles_loaded(pilot)
+        assert ProfileStore(backend).load("m-1").auth_flow == "USER_AUTH"
+
     async def test_escape_goes_back_without_saving(self) -> None:
         backend = filled_keyring()
         before = dict(backend.entries)
@@ -316,7 +369,8 @@ class TestEditProfile:
             assert form.query_one("#profile-form-card").border_title == "Edit profile lab"
             shown = {
                 widget_id: field(form, widget_id).value
-                for widget_id in ("name", "pool", "client", "region", "endpoint", "timeouts")
+                for widget_id in FORM_INPUTS
+                if widget_id not in ("issuer", "ca")
             }
             assert shown == {
                 "name": "lab",
@@ -325,6 +379,7 @@ class TestEditProfile:
                 "region": "us-east-1",
                 "endpoint": "http://127.0.0.1:5000",
                 "timeouts": "5 20",
+                "session": "7",
             }
             assert field(form, "secret").value == ""  # never shown, only replaced
             name = field(form, "name")

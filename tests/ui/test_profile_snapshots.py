@@ -46,6 +46,7 @@ EXAMPLE_PROFILES = (
         auth_flow="USER_PASSWORD_AUTH",
         connect_timeout=5,
         read_timeout=20,
+        session_minutes=10,
     ),
     Profile(
         name="local-demo",
@@ -138,7 +139,8 @@ class TestProfileForm:
         assert snap_compare(app, terminal_size=SIZE, run_before=loaded_then("n"))
 
     def test_edit_profile(self, snap_compare: SnapCompare) -> None:
-        # "helpdesk-us" (first by name): a password-auth flow and timeouts of its own.
+        # "helpdesk-us" (first by name): a password-auth flow, timeouts and a session length of
+        # its own.
         app = ProfilesApp(example_keyring())
         assert snap_compare(app, terminal_size=SIZE, run_before=loaded_then("e"))
 

@@ -8,17 +8,28 @@ from totp_tui.config.settings import AUTH_FLOWS, RequestedSettings
 
 
 def add_pool_options(group: argparse._ActionsContainer) -> None:
-    """--region, --user-pool-id, --client-id, --auth-flow, --issuer (also `profiles save`)."""
+    """--region, --user-pool-id, --client-id, --auth-flow, --issuer, --session-minutes (also
+    `profiles save`)."""
     group.add_argument("--region", help="AWS region (default: the user pool id's prefix)")
     group.add_argument("--user-pool-id", metavar="ID", help="e.g. us-east-1_AbC123")
     group.add_argument("--client-id", metavar="ID", help="the app client's id")
     group.add_argument(
         "--auth-flow",
         choices=AUTH_FLOWS,
-        help="USER_SRP_AUTH (default; the password never leaves this machine) or "
-        "USER_PASSWORD_AUTH (must be enabled on the app client)",
+        help="USER_SRP_AUTH (default; the password never leaves this machine), "
+        "USER_PASSWORD_AUTH (must be enabled on the app client) or USER_AUTH (choice-based "
+        "sign-in; the app client must allow ALLOW_USER_AUTH)",
     )
     group.add_argument("--issuer", help="name shown in the authenticator app (default AWSCognito)")
+    # Checked with the other settings (3-15), so a bad value gets the same one-line message
+    # from the flag, TOTP_TUI_SESSION_MINUTES or a profile.
+    group.add_argument(
+        "--session-minutes",
+        type=int,
+        metavar="MINUTES",
+        help="the app client's sign-in session length, 3-15 (default 3): the countdown on the "
+        "QR screen",
+    )
 
 
 def add_network_options(group: argparse._ActionsContainer) -> None:
@@ -54,6 +65,7 @@ def requested(args: argparse.Namespace) -> RequestedSettings:
         ca_bundle=args.ca_bundle,
         connect_timeout=args.connect_timeout,
         read_timeout=args.read_timeout,
+        session_minutes=getattr(args, "session_minutes", None),
         debug=getattr(args, "debug", False),
         log_file=getattr(args, "log_file", None),
         save=not getattr(args, "no_save", False),

@@ -24,20 +24,28 @@ from totp_tui.config.sources import (
     SettingSources as SettingSources,  # re-exported: Settings.sources is one
 )
 
-AuthFlow = Literal["USER_SRP_AUTH", "USER_PASSWORD_AUTH"]
-AUTH_FLOWS: tuple[AuthFlow, ...] = ("USER_SRP_AUTH", "USER_PASSWORD_AUTH")
+# USER_AUTH is Cognito's choice-based sign-in (the app client must allow ALLOW_USER_AUTH).
+# SRP stays first: it is the default, and the password never leaves this machine.
+AuthFlow = Literal["USER_SRP_AUTH", "USER_PASSWORD_AUTH", "USER_AUTH"]
+AUTH_FLOWS: tuple[AuthFlow, ...] = ("USER_SRP_AUTH", "USER_PASSWORD_AUTH", "USER_AUTH")
 
 DEFAULT_ISSUER = "AWSCognito"
 # The app client secret comes from here or a profile's keyring entry, never from a flag.
 CLIENT_SECRET_VARIABLE = "TOTP_TUI_CLIENT_SECRET"
 DEFAULT_CONNECT_TIMEOUT = 10.0
 DEFAULT_READ_TIMEOUT = 30.0
+# The app client's sign-in session length (its AuthSessionValidity), in minutes: the user APIs
+# cannot read it, so the person states it. Cognito allows 3-15 and defaults to 3.
+DEFAULT_SESSION_MINUTES = 3
+MIN_SESSION_MINUTES, MAX_SESSION_MINUTES = 3, 15
+SESSION_MINUTES_VARIABLE = "TOTP_TUI_SESSION_MINUTES"
 
 # Shapes from the Cognito API model: region like "eu-west-2" (also "us-gov-west-1"),
 # pool id "<region>_<id>", client id of 1-128 word characters (AWS issues 26 lowercase ones).
 _REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d{1,2}$", re.ASCII)
 _POOL_ID = re.compile(r"^(?P<region>[\w-]+)_(?P<id>[0-9a-zA-Z]+)$")
 _CLIENT_ID = re.compile(r"^[\w+]{1,128}$", re.ASCII)  # the API's \w is ASCII-only
+_WHOLE_NUMBER = re.compile(r"[0-9]{1,6}")
 
 
 class SettingsError(ValueError):
@@ -72,6 +80,8 @@ class SavedProfile(Protocol):
     def connect_timeout(self) -> float: ...
     @property
     def read_timeout(self) -> float: ...
+    @property
+    def session_minutes(self) -> int: ...
 
 
 @dataclass(frozen=True)
@@ -92,6 +102,8 @@ class Settings:
     ca_bundle: str | None = None
     connect_timeout: float = DEFAULT_CONNECT_TIMEOUT
     read_timeout: float = DEFAULT_READ_TIMEOUT
+    # How long Cognito keeps a sign-in session: the countdown on the QR screen.
+    session_minutes: int = DEFAULT_SESSION_MINUTES
     debug: bool = False
     log_file: str | None = None
     save: bool = True
@@ -217,6 +229,26 @@ def validate_timeout(name: str, seconds: float) -> float:
     return seconds
 
 
+def validate_session_minutes(minutes: object) -> int:
+    """A whole number of minutes from 3 to 15. Text (an environment variable's) is parsed as
+    ASCII digits only: int() would also take "1_0" or other scripts' digits."""
+    value = minutes
+    if isinstance(minutes, str):
+        text = minutes.strip()
+        value = int(text) if _WHOLE_NUMBER.fullmatch(text) else repr(minutes)
+    # bool is an int to Python, and 5.0 is not what anyone types for 5 minutes: refuse both.
+    if (
+        not isinstance(value, int)
+        or isinstance(value, bool)
+        or not MIN_SESSION_MINUTES <= value <= MAX_SESSION_MINUTES
+    ):
+        raise SettingsError(
+            f"--session-minutes must be a whole number from {MIN_SESSION_MINUTES} to "
+            f"{MAX_SESSION_MINUTES} (the app client's sign-in session length), not {value}"
+        )
+    return value
+
+
 @dataclass(frozen=True)
 class RequestedSettings:
     """What the command line asked for; None means "not given"."""
@@ -232,6 +264,7 @@ class RequestedSettings:
     ca_bundle: str | None = None
     connect_timeout: float | None = None
     read_timeout: float | None = None
+    session_minutes: int | None = None
     debug: bool = False
     log_file: str | None = None
     save: bool = True
@@ -246,7 +279,7 @@ def requested_profile_name(flags: RequestedSettings, env: Mapping[str, str]) -> 
 # What a profile holds, by Settings' field names (its last_username is Settings' username).
 _PROFILE_FIELDS = (
     "region", "user_pool_id", "client_id", "auth_flow", "issuer", "endpoint_url", "verify_ssl",
-    "ca_bundle", "connect_timeout", "read_timeout",
+    "ca_bundle", "connect_timeout", "read_timeout", "session_minutes",
 )  # fmt: skip
 
 
@@ -279,12 +312,21 @@ def effective_settings(
     issuer = merge.checked(
         lambda: validate_issuer(DEFAULT_ISSUER if issuer is None else issuer), "issuer"
     )
+    # "is None", not "or", as for the timeouts: an explicit 0 is refused, not defaulted.
+    session_minutes = merge.pick("session_minutes", SESSION_MINUTES_VARIABLE)
+    session_minutes = merge.checked(
+        lambda: validate_session_minutes(
+            DEFAULT_SESSION_MINUTES if session_minutes is None else session_minutes
+        ),
+        "session_minutes",
+    )
     return Settings(
         client_id=client_id,
         # No flag for it (flags show in `ps`); its source is noted, its value never logged.
         client_secret=merge.pick("client_secret", CLIENT_SECRET_VARIABLE),
         auth_flow=auth_flow,  # checked against AUTH_FLOWS above
         issuer=issuer,
+        session_minutes=session_minutes,
         username=merge.pick("username") or "",
         debug=flags.debug,
         log_file=flags.log_file,

@@ -12,6 +12,9 @@ from totp_tui.config.settings import (
     DEFAULT_CONNECT_TIMEOUT,
     DEFAULT_ISSUER,
     DEFAULT_READ_TIMEOUT,
+    DEFAULT_SESSION_MINUTES,
+    MAX_SESSION_MINUTES,
+    MIN_SESSION_MINUTES,
     SettingsError,
     region_of_pool,
     validate_ca_bundle,
@@ -131,6 +134,13 @@ class ProfileFormScreen(WizardScreen):
                     id="timeouts",
                     compact=True,
                 )
+                yield Label("Session (min)")
+                yield FormField(
+                    str(p.session_minutes if p else DEFAULT_SESSION_MINUTES),
+                    placeholder=f"{MIN_SESSION_MINUTES}-{MAX_SESSION_MINUTES}",
+                    id="session",
+                    compact=True,
+                )
             yield StatusLine(id="status")
         yield Footer()
 
@@ -165,6 +175,7 @@ class ProfileFormScreen(WizardScreen):
             ) from None
         validate_timeout("the connect timeout", connect)
         validate_timeout("the read timeout", read)
+        session_minutes = self._session_minutes()
         name = self._original.name if self._original else self._text("name")
         if not name:
             if self._save:
@@ -182,10 +193,26 @@ class ProfileFormScreen(WizardScreen):
             ca_bundle=ca_bundle,
             connect_timeout=connect,
             read_timeout=read,
+            session_minutes=session_minutes,
             last_username=self._original.last_username if self._original else None,
         )
         secret = self.query_one("#secret", PasswordInput).value or None
         return ProfileDraft(profile, secret)
+
+    def _session_minutes(self) -> int:
+        """The app client's sign-in session length, checked here in the form's own words: the
+        shared validator's message names --session-minutes, a flag this form has no part in."""
+        text = self._text("session")
+        if not text:  # emptied: the default, as for the issuer
+            return DEFAULT_SESSION_MINUTES
+        # ASCII digits only: int() would also take "1_0" or other scripts' digits.
+        minutes = int(text) if text.isascii() and text.isdigit() else 0
+        if not MIN_SESSION_MINUTES <= minutes <= MAX_SESSION_MINUTES:
+            raise SettingsError(
+                f"the session length must be a whole number of minutes from "
+                f"{MIN_SESSION_MINUTES} to {MAX_SESSION_MINUTES}, not {text}"
+            )
+        return minutes
 
     def submit(self) -> None:
         try:
