@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import http.server
+import re
 import socket
 import ssl
 import threading
@@ -18,6 +19,7 @@ from tests.support.fault_proxy import self_signed_certificate
 from totp_tui.cognito.client import make_client
 from totp_tui.cognito.errors import (
     SERVICE_ERRORS,
+    SESSION_EXPIRED,
     CognitoError,
     Recovery,
     from_client_error,
@@ -41,8 +43,9 @@ EXPECTED: dict[str, tuple[Recovery, tuple[str, ...]]] = {
     "SoftwareTokenMFANotFoundException": (R.STOP, ("TOTP", "administrator")),
     "InvalidParameterException": (R.RETRY_INPUT, ("refused a value",)),
     "InvalidUserPoolConfigurationException": (R.STOP, ("administrator",)),
-    "PasswordResetRequiredException": (R.STOP, ("password reset",)),
-    "UserNotConfirmedException": (R.STOP, ("not confirmed",)),
+    "PasswordResetRequiredException": (R.RESET_PASSWORD, ("password", "new one", "code")),
+    "UserNotConfirmedException": (R.CONFIRM_SIGN_UP, ("not confirmed", "code")),
+    "CodeDeliveryFailureException": (R.STOP, ("could not send the code", "administrator")),
     "ResourceNotFoundException": (R.FIX_SETTINGS, ("--region", "--user-pool-id", "--client-id")),
     "TooManyRequestsException": (R.RETRY_LATER, ("throttling",)),
     "LimitExceededException": (R.RETRY_LATER, ("Too many attempts", "Wait")),
@@ -106,13 +109,13 @@ class TestServiceErrors:
                 R.FIX_SETTINGS,
                 "TOTP_TUI_CLIENT_SECRET",
             ),
-            ("Password attempts exceeded", R.RETRY_LATER, "Wait"),
+            ("Password attempts exceeded", R.STOP, "Wait at least 15 minutes"),
             (
                 "Temporary password has expired and must be reset by an administrator.",
                 R.STOP,
                 "administrator",
             ),
-            ("User is disabled.", R.RETRY_INPUT, INCORRECT),
+            ("User is disabled.", R.STOP, "disabled"),
         ],
     )
     def test_not_authorized_variants(self, message: str, recovery: Recovery, words: str) -> None:
@@ -350,3 +353,96 @@ class TestTls:
         url = f"https://127.0.0.1:{server.server_port}"
         error = sign_in_error(settings_for(url, verify_ssl=False))
         assert error.code == "ResourceNotFoundException"
+
+
+# --- NotAuthorizedException that is not a wrong password ------------------------------------------
+
+
+def invites_a_retry(message: str) -> bool:
+    """True if a sentence (or clause) speaks of trying or signing in again without saying
+    that it will not help."""
+    for clause in re.split(r"(?<=[.!?;:])\s+", message):
+        lowered = f" {clause.lower()} "
+        if "again" in lowered and " not " not in lowered:
+            return True
+    return False
+
+
+class TestNotAuthorizedMeanings:
+    """Cognito's own words for each case; retrying cannot help with any of them, so the
+    message must not invite it, except the lock-out, where waiting is the advice."""
+
+    CASES = {
+        "User is disabled.": ("disabled", "administrator", "enable"),
+        "Unable to login because of security reasons.": ("security reasons", "administrator"),
+        "Password attempts exceeded": ("Too many wrong passwords", "Wait at least 15 minutes"),
+        "Contact administrator to reset password.": ("Only an administrator", "reset"),
+    }
+    WAITING_IS_THE_ADVICE = {"Password attempts exceeded"}
+
+    def test_the_retry_check_can_fail(self) -> None:
+        assert invites_a_retry("Incorrect code. Try again.")
+        assert invites_a_retry("The session has expired. Sign in again.")
+        assert not invites_a_retry("Trying again will not help: ask the administrator.")
+
+    @pytest.mark.parametrize("service_message", sorted(CASES))
+    def test_own_message_stop_and_no_invitation_to_retry(self, service_message: str) -> None:
+        error = from_exception(client_error("NotAuthorizedException", service_message))
+        assert error.code == "NotAuthorizedException"
+        assert error.recovery is R.STOP
+        for words in self.CASES[service_message]:
+            assert words in error.message
+        assert INCORRECT not in error.message
+        assert error.kind and error.kind != SESSION_EXPIRED
+        assert not error.session_expired
+        assert_readable(error.message)
+        if service_message in self.WAITING_IS_THE_ADVICE:
+            assert "wait" in error.message.lower()
+        else:
+            assert not invites_a_retry(error.message), error.message
+
+    def test_each_meaning_is_told_apart(self) -> None:
+        errors = [from_client_error("NotAuthorizedException", message) for message in self.CASES]
+        assert len({error.kind for error in errors}) == len(errors)
+        assert len({error.message for error in errors}) == len(errors)
+
+    def test_moto_and_aws_spellings_of_disabled(self) -> None:
+        # AdminInitiateAuth says "User is disabled" without the full stop.
+        bare = from_client_error("NotAuthorizedException", "User is disabled")
+        full = from_client_error("NotAuthorizedException", "User is disabled.")
+        assert (bare.message, bare.recovery, bare.kind) == (full.message, full.recovery, full.kind)
+
+    def test_expired_session_is_marked_as_such(self) -> None:
+        error = from_exception(
+            client_error(
+                "NotAuthorizedException",
+                "Invalid session for the user, session is expired.",
+                "RespondToAuthChallenge",
+            )
+        )
+        assert error.kind == SESSION_EXPIRED and error.session_expired
+        assert error.recovery is R.SIGN_IN_AGAIN
+        assert "Sign in again" in error.message and "password" not in error.message.lower()
+
+    def test_wrong_password_is_not_an_expired_session(self) -> None:
+        error = from_exception(client_error("NotAuthorizedException", INCORRECT))
+        assert error.message == INCORRECT and error.recovery is R.RETRY_INPUT
+        assert error.kind == "" and not error.session_expired
+
+
+class TestAccountStates:
+    def test_password_reset_required_leads_to_the_reset(self) -> None:
+        error = from_exception(
+            client_error("PasswordResetRequiredException", "Password reset required for the user")
+        )
+        assert error.recovery is R.RESET_PASSWORD
+        assert "new one" in error.message and "code" in error.message
+        assert not error.session_expired
+        assert_readable(error.message)
+
+    def test_unconfirmed_sign_up_leads_to_the_confirmation(self) -> None:
+        error = from_exception(client_error("UserNotConfirmedException", "User is not confirmed."))
+        assert error.recovery is R.CONFIRM_SIGN_UP
+        assert "not confirmed" in error.message and "code" in error.message
+        assert not error.session_expired
+        assert_readable(error.message)

@@ -29,7 +29,10 @@ from totp_tui.cognito.flow import (
     CodeRequired,
     Enrolled,
     EnrolmentFlow,
+    FactorChoice,
     NewPasswordRequired,
+    OtherCodeRequired,
+    SignedInWithCode,
     SignedInWithoutSetup,
     TotpSecretIssued,
     parse_mfas_can_setup,
@@ -524,11 +527,11 @@ class TestChallengesNotHandled:
     @pytest.mark.parametrize(
         ("name", "words"),
         [
-            ("SELECT_MFA_TYPE", "choose between"),
-            ("SMS_MFA", "SMS"),
-            ("EMAIL_OTP", "email"),
+            # Without MFAS_CAN_CHOOSE there is nothing to choose from.
+            ("SELECT_MFA_TYPE", "SELECT_MFA_TYPE"),
             ("CUSTOM_CHALLENGE", "custom"),
-            ("WEB_AUTHN", "WEB_AUTHN"),
+            ("WEB_AUTHN", "passkey"),
+            ("DEVICE_SRP_AUTH", "device"),
         ],
     )
     def test_recognised_with_a_clear_message(self, stubbed: Stubbed, name: str, words: str) -> None:
@@ -855,20 +858,15 @@ class TestSelectMfaType:
         # Signed in: the access token is what replacing the app takes.
         assert harness.flow.token_enrolment().username == SIGN_IN_NAME
 
-    def test_no_totp_among_the_choices_is_not_handled(self, stubbed: Stubbed) -> None:
+    def test_no_totp_among_the_choices_lets_the_person_choose(self, stubbed: Stubbed) -> None:
         stubbed.expect(
             "initiate_auth",
             password_auth(),
             challenge("SELECT_MFA_TYPE", session(1), MFAS_CAN_CHOOSE='["SMS_MFA","EMAIL_OTP"]'),
         )
         step = stubbed.flow.sign_in(SIGN_IN_NAME, PASSWORD)
-        assert isinstance(step, ChallengeNotHandled)
-        assert step.challenge == "SELECT_MFA_TYPE"
-        assert "choose between" in step.message and "TOTP" in step.message
+        assert step == FactorChoice(SIGN_IN_NAME, ("SMS_MFA", "EMAIL_OTP"))
         assert [op for op, _ in stubbed.sent] == ["InitiateAuth"]  # nothing chosen for them
-        with pytest.raises(CognitoError) as caught:
-            stubbed.flow.answer_code("123456")
-        assert caught.value.recovery is Recovery.SIGN_IN_AGAIN
 
     def test_wrong_code_keeps_the_challenge_for_another_try(self, stubbed: Stubbed) -> None:
         stubbed.expect(
@@ -1005,3 +1003,464 @@ class TestTokenEnrolment:
         assert "access token" in caught.value.message
         assert "Incorrect username or password" not in caught.value.message
         assert "SetUserMFAPreference" not in [op for op, _ in stubbed.sent]
+
+
+# --- Codes by SMS or email at sign-in, and the move to the app ---------------------------------
+
+# (challenge, answer field, masked destination as Cognito sends it, medium,
+#  SetUserMFAPreference setting, the factor's name)
+CODE_BY_MESSAGE = [
+    pytest.param(
+        "SMS_MFA", "SMS_MFA_CODE", "+*******0123", "SMS", "SMSMfaSettings", "SMS", id="sms-mfa"
+    ),
+    pytest.param(
+        "SMS_OTP", "SMS_OTP_CODE", "+*******0123", "SMS", "SMSMfaSettings", "SMS", id="sms-otp"
+    ),
+    pytest.param(
+        "EMAIL_OTP",
+        "EMAIL_OTP_CODE",
+        "a***@e***",
+        "EMAIL",
+        "EmailMfaSettings",
+        "email",
+        id="email-otp",
+    ),
+]
+
+
+def code_challenge(name: str, session_id: str, destination: str, medium: str) -> dict[str, Any]:
+    """AWS's shape after a password sign-in by alias: the internal name as USER_ID_FOR_SRP."""
+    return challenge(
+        name,
+        session_id,
+        CODE_DELIVERY_DELIVERY_MEDIUM=medium,
+        CODE_DELIVERY_DESTINATION=destination,
+        USER_ID_FOR_SRP=INTERNAL_NAME,
+    )
+
+
+def expect_move(harness: Stubbed, setting: str, keep: bool) -> None:
+    """Associate → verify → one SetUserMFAPreference: the app on and preferred, the other
+    factor kept (not preferred) or off."""
+    harness.expect("associate_software_token", {"AccessToken": ACCESS}, {"SecretCode": FAKE_SECRET})
+    harness.expect(
+        "verify_software_token",
+        {"AccessToken": ACCESS, "UserCode": "123456", "FriendlyDeviceName": "totp-tui"},
+        {"Status": "SUCCESS"},
+    )
+    harness.expect(
+        "set_user_mfa_preference",
+        {**PREFERENCE, setting: {"Enabled": keep, "PreferredMfa": False}},
+        {},
+    )
+
+
+class TestCodeByMessage:
+    @pytest.mark.parametrize("keep", [False, True], ids=["other-off", "other-kept"])
+    @pytest.mark.parametrize(
+        ("name", "field", "destination", "medium", "setting", "factor"), CODE_BY_MESSAGE
+    )
+    def test_code_then_move_to_the_app(
+        self,
+        stubbed_with_secret: Stubbed,
+        name: str,
+        field: str,
+        destination: str,
+        medium: str,
+        setting: str,
+        factor: str,
+        keep: bool,
+    ) -> None:
+        harness = stubbed_with_secret
+        harness.expect(
+            "initiate_auth",
+            password_auth(SIGN_IN_NAME, with_hash=True),
+            code_challenge(name, session(1), destination, medium),
+        )
+        harness.expect(
+            "respond_to_auth_challenge",
+            answer(name, {"USERNAME": INTERNAL_NAME, field: "654321"}, session(1), INTERNAL_NAME),
+            {"AuthenticationResult": TOKENS},
+        )
+        expect_move(harness, setting, keep)
+
+        step = harness.flow.sign_in(SIGN_IN_NAME, PASSWORD)
+        assert step == OtherCodeRequired(INTERNAL_NAME, name, destination)
+        assert step.factor == factor
+        step = harness.flow.answer_other_code("654321")
+        assert step == SignedInWithCode(INTERNAL_NAME, name)
+        assert step.factor == factor
+
+        enrolment = harness.flow.token_enrolment(keep_other=keep)
+        assert enrolment.start().username == INTERNAL_NAME
+        enrolled = enrolment.verify_code("123456")
+        assert enrolled == Enrolled(INTERNAL_NAME, moved_from=factor, kept=keep)
+        assert [op for op, _ in harness.sent] == [
+            "InitiateAuth",
+            "RespondToAuthChallenge",
+            "AssociateSoftwareToken",
+            "VerifySoftwareToken",
+            "SetUserMFAPreference",
+        ]
+
+    def test_no_destination_is_an_empty_one(self, stubbed: Stubbed) -> None:
+        stubbed.expect("initiate_auth", password_auth(), challenge("SMS_MFA", session(1)))
+        step = stubbed.flow.sign_in(SIGN_IN_NAME, PASSWORD)
+        assert step == OtherCodeRequired(SIGN_IN_NAME, "SMS_MFA", "")
+
+    def test_wrong_code_can_be_typed_again_with_the_same_session(self, stubbed: Stubbed) -> None:
+        stubbed.expect(
+            "initiate_auth",
+            password_auth(),
+            code_challenge("EMAIL_OTP", session(1), "a***@e***", "EMAIL"),
+        )
+        wrong = {"USERNAME": INTERNAL_NAME, "EMAIL_OTP_CODE": "00000000"}
+        stubbed.expect_error(
+            "respond_to_auth_challenge",
+            answer("EMAIL_OTP", wrong, session(1)),
+            "CodeMismatchException",
+            "Invalid code or auth state for the user.",
+        )
+        stubbed.expect(
+            "respond_to_auth_challenge",
+            answer("EMAIL_OTP", {**wrong, "EMAIL_OTP_CODE": "12345678"}, session(1)),
+            {"AuthenticationResult": TOKENS},
+        )
+        assert isinstance(stubbed.flow.sign_in(SIGN_IN_NAME, PASSWORD), OtherCodeRequired)
+        with pytest.raises(CognitoError) as caught:
+            stubbed.flow.answer_other_code("00000000")
+        assert caught.value.recovery is Recovery.RETRY_INPUT
+        assert stubbed.flow.answer_other_code("12345678") == SignedInWithCode(
+            INTERNAL_NAME, "EMAIL_OTP"
+        )
+
+    @pytest.mark.parametrize(
+        ("name", "field", "destination", "medium", "setting", "factor"), CODE_BY_MESSAGE
+    )
+    def test_wrong_texted_or_emailed_code_does_not_speak_of_the_app(
+        self,
+        stubbed: Stubbed,
+        name: str,
+        field: str,
+        destination: str,
+        medium: str,
+        setting: str,
+        factor: str,
+    ) -> None:
+        """The person typed a code from a text message or an email; they have no
+        authenticator app yet, so "check the app shows this account" sends them looking
+        for something that is not there."""
+        stubbed.expect(
+            "initiate_auth", password_auth(), code_challenge(name, session(1), destination, medium)
+        )
+        stubbed.expect_error(
+            "respond_to_auth_challenge",
+            answer(name, {"USERNAME": INTERNAL_NAME, field: "000000"}, session(1)),
+            "CodeMismatchException",
+            "Invalid code or auth state for the user.",
+        )
+        stubbed.flow.sign_in(SIGN_IN_NAME, PASSWORD)
+        with pytest.raises(CognitoError) as caught:
+            stubbed.flow.answer_other_code("000000")
+        assert caught.value.recovery is Recovery.RETRY_INPUT
+        assert "the app" not in caught.value.message, caught.value.message
+
+    def test_no_code_asked_means_sign_in_again(self, stubbed: Stubbed) -> None:
+        stubbed.expect(
+            "initiate_auth", password_auth(), challenge("SOFTWARE_TOKEN_MFA", session(1))
+        )
+        assert stubbed.flow.sign_in(SIGN_IN_NAME, PASSWORD) == CodeRequired(SIGN_IN_NAME)
+        with pytest.raises(CognitoError) as caught:
+            stubbed.flow.answer_other_code("123456")
+        assert caught.value.recovery is Recovery.SIGN_IN_AGAIN
+        assert [op for op, _ in stubbed.sent] == ["InitiateAuth"]
+
+
+class TestFactorChoice:
+    @pytest.mark.parametrize(
+        ("choice", "field", "destination", "medium"),
+        [
+            ("SMS_MFA", "SMS_MFA_CODE", "+*******0123", "SMS"),
+            ("EMAIL_OTP", "EMAIL_OTP_CODE", "a***@e***", "EMAIL"),
+        ],
+    )
+    def test_chosen_factor_sends_its_code(
+        self, stubbed_with_secret: Stubbed, choice: str, field: str, destination: str, medium: str
+    ) -> None:
+        harness = stubbed_with_secret
+        harness.expect(
+            "initiate_auth",
+            password_auth(SIGN_IN_NAME, with_hash=True),
+            challenge(
+                "SELECT_MFA_TYPE",
+                session(1),
+                MFAS_CAN_CHOOSE='["SMS_MFA","EMAIL_OTP"]',
+                USER_ID_FOR_SRP=INTERNAL_NAME,
+            ),
+        )
+        harness.expect(
+            "respond_to_auth_challenge",
+            answer(
+                "SELECT_MFA_TYPE",
+                {"USERNAME": INTERNAL_NAME, "ANSWER": choice},
+                session(1),
+                hash_for=INTERNAL_NAME,
+            ),
+            code_challenge(choice, session(2), destination, medium),
+        )
+        harness.expect(
+            "respond_to_auth_challenge",
+            answer(choice, {"USERNAME": INTERNAL_NAME, field: "654321"}, session(2), INTERNAL_NAME),
+            {"AuthenticationResult": TOKENS},
+        )
+        step = harness.flow.sign_in(SIGN_IN_NAME, PASSWORD)
+        assert step == FactorChoice(INTERNAL_NAME, ("SMS_MFA", "EMAIL_OTP"))
+        step = harness.flow.choose_factor(choice)
+        assert step == OtherCodeRequired(INTERNAL_NAME, choice, destination)
+        assert harness.flow.answer_other_code("654321") == SignedInWithCode(INTERNAL_NAME, choice)
+
+    def test_totp_among_three_choices_is_answered_without_asking(self, stubbed: Stubbed) -> None:
+        stubbed.expect(
+            "initiate_auth",
+            password_auth(),
+            challenge(
+                "SELECT_MFA_TYPE",
+                session(1),
+                MFAS_CAN_CHOOSE='["SMS_MFA","EMAIL_OTP","SOFTWARE_TOKEN_MFA"]',
+            ),
+        )
+        stubbed.expect(
+            "respond_to_auth_challenge",
+            answer(
+                "SELECT_MFA_TYPE",
+                {"USERNAME": SIGN_IN_NAME, "ANSWER": "SOFTWARE_TOKEN_MFA"},
+                session(1),
+            ),
+            challenge("SOFTWARE_TOKEN_MFA", session(2)),
+        )
+        assert stubbed.flow.sign_in(SIGN_IN_NAME, PASSWORD) == CodeRequired(SIGN_IN_NAME)
+
+
+class TestSessionExpiredKind:
+    def test_expired_session_at_verify_is_marked_expired(self, stubbed: Stubbed) -> None:
+        stubbed.expect(
+            "initiate_auth", password_auth(), challenge("MFA_SETUP", session(1), **MFA_SETUP_TOTP)
+        )
+        stubbed.expect(
+            "associate_software_token",
+            {"Session": session(1)},
+            {"SecretCode": FAKE_SECRET, "Session": session(2)},
+        )
+        verify = {"Session": session(2), "FriendlyDeviceName": "totp-tui"}
+        stubbed.expect_error(
+            "verify_software_token",
+            {**verify, "UserCode": "000000"},
+            "CodeMismatchException",
+            "Code mismatch",
+        )
+        stubbed.expect_error(
+            "verify_software_token",
+            {**verify, "UserCode": "123456"},
+            "NotAuthorizedException",
+            "Invalid session for the user, session is expired.",
+        )
+        assert isinstance(stubbed.flow.sign_in(SIGN_IN_NAME, PASSWORD), TotpSecretIssued)
+        with pytest.raises(CognitoError) as wrong:
+            stubbed.flow.verify_code("000000")
+        assert not wrong.value.session_expired
+        with pytest.raises(CognitoError) as expired:
+            stubbed.flow.verify_code("123456")
+        assert expired.value.session_expired
+        assert expired.value.recovery is Recovery.SIGN_IN_AGAIN
+
+
+# --- Choice-based sign-in (USER_AUTH) -------------------------------------------------------------
+
+USER_AUTH: Any = "USER_AUTH"  # Settings' AuthFlow may not list it yet; the engine reads it
+
+
+def user_auth_start(username: str, with_hash: bool) -> dict[str, Any]:
+    params = {"USERNAME": username, "SRP_A": ANY, "PREFERRED_CHALLENGE": "PASSWORD_SRP"}
+    if with_hash:
+        params["SECRET_HASH"] = expected_hash(username)
+    return {"AuthFlow": "USER_AUTH", "ClientId": CLIENT_ID, "AuthParameters": params}
+
+
+def select_challenge(session_id: str, *offered: str) -> dict[str, Any]:
+    return {
+        "ChallengeName": "SELECT_CHALLENGE",
+        "Session": session_id,
+        "ChallengeParameters": {},
+        "AvailableChallenges": list(offered),
+    }
+
+
+def user_auth_harness(with_secret: bool) -> Stubbed:
+    secret = CLIENT_SECRET if with_secret else None
+    return Stubbed(replace(BASE_SETTINGS, auth_flow=USER_AUTH, client_secret=secret))
+
+
+@pytest.fixture
+def user_auth() -> Iterator[Stubbed]:
+    harness = user_auth_harness(with_secret=False)
+    with harness.stub:
+        yield harness
+        harness.stub.assert_no_pending_responses()
+
+
+@pytest.fixture
+def user_auth_with_secret() -> Iterator[Stubbed]:
+    harness = user_auth_harness(with_secret=True)
+    with harness.stub:
+        yield harness
+        harness.stub.assert_no_pending_responses()
+
+
+def sent_password(harness: Stubbed) -> bool:
+    """Whether the password went out in any request (SRP never sends it)."""
+    return any(PASSWORD in repr(params) for _, params in harness.sent)
+
+
+def srp_proof_accepted(harness: Stubbed, server: SrpServer) -> bool:
+    """The PASSWORD_VERIFIER answer checked by the SRP server, with the SRP_A it was given
+    (InitiateAuth's; the SELECT_CHALLENGE answer must repeat it)."""
+    start = next(params for op, params in harness.sent if op == "InitiateAuth")
+    srp_a = start["AuthParameters"]["SRP_A"]
+    proof = next(
+        params["ChallengeResponses"]
+        for op, params in harness.sent
+        if op == "RespondToAuthChallenge" and params["ChallengeName"] == "PASSWORD_VERIFIER"
+    )
+    return server.accepts(srp_a, proof["TIMESTAMP"], proof["PASSWORD_CLAIM_SIGNATURE"])
+
+
+class TestUserAuth:
+    def test_password_verifier_straight_away_then_mfa_setup(
+        self, user_auth_with_secret: Stubbed
+    ) -> None:
+        harness = user_auth_with_secret
+        server = SrpServer(POOL_ID, INTERNAL_NAME, PASSWORD)
+        harness.expect(
+            "initiate_auth",
+            user_auth_start(SIGN_IN_NAME, with_hash=True),
+            {
+                "ChallengeName": "PASSWORD_VERIFIER",
+                "Session": session(1),
+                "ChallengeParameters": server.parameters(INTERNAL_NAME),
+            },
+        )
+        harness.expect(
+            "respond_to_auth_challenge",
+            srp_answer(server, INTERNAL_NAME, session(1), with_hash=True),
+            challenge("MFA_SETUP", session(2), **MFA_SETUP_TOTP),
+        )
+        expect_enrolment(harness, 2, INTERNAL_NAME, with_hash=True)
+        step = harness.flow.sign_in(SIGN_IN_NAME, PASSWORD)
+        assert isinstance(step, TotpSecretIssued)
+        assert step.username == INTERNAL_NAME
+        assert srp_proof_accepted(harness, server), "the SRP server refuses the password proof"
+        assert not sent_password(harness)
+        assert harness.flow.verify_code("123456") == Enrolled(INTERNAL_NAME)
+
+    @pytest.mark.parametrize(
+        "offered",
+        [
+            ("PASSWORD_SRP",),
+            ("WEB_AUTHN", "EMAIL_OTP", "PASSWORD", "PASSWORD_SRP"),  # SRP, though listed last
+        ],
+    )
+    def test_select_challenge_is_answered_with_srp(
+        self, user_auth_with_secret: Stubbed, offered: tuple[str, ...]
+    ) -> None:
+        harness = user_auth_with_secret
+        server = SrpServer(POOL_ID, INTERNAL_NAME, PASSWORD)
+        harness.expect(
+            "initiate_auth",
+            user_auth_start(SIGN_IN_NAME, with_hash=True),
+            select_challenge(session(1), *offered),
+        )
+        harness.expect(
+            "respond_to_auth_challenge",
+            answer(
+                "SELECT_CHALLENGE",
+                {"USERNAME": SIGN_IN_NAME, "ANSWER": "PASSWORD_SRP", "SRP_A": ANY},
+                session(1),
+                hash_for=SIGN_IN_NAME,
+            ),
+            {
+                "ChallengeName": "PASSWORD_VERIFIER",
+                "Session": session(2),
+                "ChallengeParameters": server.parameters(INTERNAL_NAME),
+            },
+        )
+        harness.expect(
+            "respond_to_auth_challenge",
+            srp_answer(server, INTERNAL_NAME, session(2), with_hash=True),
+            {"AuthenticationResult": TOKENS},
+        )
+        assert harness.flow.sign_in(SIGN_IN_NAME, PASSWORD) == SignedInWithoutSetup(INTERNAL_NAME)
+        start, select = (params for _, params in harness.sent[:2])
+        same_a = start["AuthParameters"]["SRP_A"] == select["ChallengeResponses"]["SRP_A"]
+        assert same_a, "the SELECT_CHALLENGE answer carries another SRP_A than InitiateAuth's"
+        assert srp_proof_accepted(harness, server), "the SRP server refuses the password proof"
+        assert not sent_password(harness)
+
+    @pytest.mark.parametrize("with_secret", [False, True])
+    def test_select_challenge_with_only_a_password_sends_it(self, with_secret: bool) -> None:
+        harness = user_auth_harness(with_secret)
+        hash_for = INTERNAL_NAME if with_secret else None
+        with harness.stub:
+            harness.expect(
+                "initiate_auth",
+                user_auth_start(SIGN_IN_NAME, with_hash=with_secret),
+                select_challenge(session(1), "WEB_AUTHN", "PASSWORD"),
+            )
+            harness.expect(
+                "respond_to_auth_challenge",
+                answer(
+                    "SELECT_CHALLENGE",
+                    {"USERNAME": SIGN_IN_NAME, "ANSWER": "PASSWORD", "PASSWORD": PASSWORD},
+                    session(1),
+                    hash_for=SIGN_IN_NAME if with_secret else None,
+                ),
+                challenge("SOFTWARE_TOKEN_MFA", session(2), USERNAME=INTERNAL_NAME),
+            )
+            harness.expect(
+                "respond_to_auth_challenge",
+                answer(
+                    "SOFTWARE_TOKEN_MFA",
+                    {"USERNAME": INTERNAL_NAME, "SOFTWARE_TOKEN_MFA_CODE": "123456"},
+                    session(2),
+                    hash_for=hash_for,
+                ),
+                {"AuthenticationResult": TOKENS},
+            )
+            assert harness.flow.sign_in(SIGN_IN_NAME, PASSWORD) == CodeRequired(INTERNAL_NAME)
+            assert harness.flow.answer_code("123456") == AlreadyEnrolled(INTERNAL_NAME)
+            harness.stub.assert_no_pending_responses()
+
+    @pytest.mark.parametrize(
+        "offered", [("WEB_AUTHN", "EMAIL_OTP"), ("SMS_OTP",), ("WEB_AUTHN", "EMAIL_OTP", "SMS_OTP")]
+    )
+    def test_passwordless_only_stops_and_names_what_was_offered(
+        self, user_auth: Stubbed, offered: tuple[str, ...]
+    ) -> None:
+        user_auth.expect(
+            "initiate_auth",
+            user_auth_start(SIGN_IN_NAME, with_hash=False),
+            select_challenge(session(1), *offered),
+        )
+        with pytest.raises(CognitoError) as caught:
+            user_auth.flow.sign_in(SIGN_IN_NAME, PASSWORD)
+        error = caught.value
+        assert error.code == "PasswordlessOnly"
+        assert error.recovery is Recovery.STOP
+        for name in offered:
+            assert name in error.message
+        assert "\n" not in error.message
+        # Nothing was chosen for the person, the password was not sent, the Session is gone.
+        assert [op for op, _ in user_auth.sent] == ["InitiateAuth"]
+        assert not sent_password(user_auth)
+        with pytest.raises(CognitoError) as later:
+            user_auth.flow.verify_code("123456")
+        assert later.value.recovery is Recovery.SIGN_IN_AGAIN

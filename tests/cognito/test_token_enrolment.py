@@ -22,6 +22,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from botocore.stub import Stubber
 
 from tests.conftest import PoolUser, make_user, settings_for
 from tests.support.totp_clock import code_now, wait_for_next_window, wrong_code
@@ -37,7 +38,7 @@ from totp_tui.cognito.flow import (
     TotpSecretIssued,
 )
 from totp_tui.cognito.service_calls import ServiceCalls
-from totp_tui.cognito.token_enrolment import TokenEnrolment
+from totp_tui.cognito.token_enrolment import TokenEnrolment, sign_in_name
 from totp_tui.config.settings import Settings
 from totp_tui.demo.local_cognito import DemoPool, LocalCognito, active_secret
 
@@ -273,3 +274,86 @@ def test_replacing_the_authenticator_makes_the_old_one_stop_working(
     # Same challenge, the new app's code: signed in.
     step = fresh.flow.answer_code(new_code)
     assert step == AlreadyEnrolled(user.username)
+
+
+# --- The name on the authenticator app's label --------------------------------------------------
+
+UUID_NAME = "a1b2c3d4-0000-4000-8000-0123456789ab"  # pools that sign in by email or phone
+
+
+def get_user(username: str, **attributes: str) -> dict[str, Any]:
+    """GetUser's answer, with a `sub` as Cognito always sends."""
+    items = [{"Name": "sub", "Value": "f0e1d2c3-1111-4111-8111-0123456789ab"}]
+    items += [{"Name": name, "Value": value} for name, value in attributes.items()]
+    return {"Username": username, "UserAttributes": items}
+
+
+class TestSignInName:
+    def test_ordinary_username_is_kept_even_with_an_email(self) -> None:
+        assert sign_in_name(get_user("alice", email="alice@example.com")) == "alice"
+
+    def test_uuid_username_is_labelled_by_the_email(self) -> None:
+        answer = get_user(UUID_NAME, email="alice@example.com", preferred_username="ally")
+        assert sign_in_name(answer) == "alice@example.com"
+
+    def test_uppercase_uuid_is_still_internal(self) -> None:
+        answer = get_user(UUID_NAME.upper(), email="alice@example.com")
+        assert sign_in_name(answer) == "alice@example.com"
+
+    def test_uuid_username_without_email_uses_the_preferred_username(self) -> None:
+        assert sign_in_name(get_user(UUID_NAME, preferred_username="ally")) == "ally"
+
+    def test_empty_email_is_skipped(self) -> None:
+        answer = get_user(UUID_NAME, email="", preferred_username="ally")
+        assert sign_in_name(answer) == "ally"
+
+    def test_a_phone_sign_in_is_labelled_by_the_number(self) -> None:
+        answer = {
+            "Username": UUID_NAME,
+            "UserAttributes": [{"Name": "phone_number", "Value": "+15550100123"}],
+        }
+        assert sign_in_name(answer) == "+15550100123"
+
+    def test_uuid_with_nothing_else_stays_the_uuid(self) -> None:
+        assert sign_in_name(get_user(UUID_NAME)) == UUID_NAME
+        assert sign_in_name({"Username": UUID_NAME}) == UUID_NAME
+
+    def test_name_that_only_contains_a_uuid_is_a_username(self) -> None:
+        name = f"svc-{UUID_NAME}"
+        assert sign_in_name(get_user(name, email="svc@example.com")) == name
+
+
+STUB_SETTINGS = Settings(
+    region="eu-west-2",
+    user_pool_id="eu-west-2_AbCdEf123",
+    client_id="1example23456789abcdefghij",
+    endpoint_url="http://127.0.0.1:9",  # never contacted: the Stubber answers first
+)
+FAKE_ACCESS = "fake-access-token"
+FAKE_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
+@pytest.mark.parametrize(
+    ("answer", "label"),
+    [
+        pytest.param(
+            get_user(UUID_NAME, email="alice@example.com"), "alice@example.com", id="email"
+        ),
+        pytest.param(get_user(UUID_NAME, preferred_username="ally"), "ally", id="preferred"),
+        pytest.param(get_user("bob", email="bob@example.com"), "bob", id="username"),
+    ],
+)
+def test_access_token_from_elsewhere_is_labelled_by_the_sign_in_name(
+    answer: dict[str, Any], label: str
+) -> None:
+    client = make_client(STUB_SETTINGS)
+    with Stubber(client) as stub:
+        stub.add_response("get_user", answer, {"AccessToken": FAKE_ACCESS})
+        stub.add_response(
+            "associate_software_token", {"SecretCode": FAKE_SECRET}, {"AccessToken": FAKE_ACCESS}
+        )
+        enrolment = TokenEnrolment.from_access_token(ServiceCalls(client), f" {FAKE_ACCESS}\n")
+        assert enrolment.username == label
+        # The secret is shown for that name: the QR's label and the screen's account.
+        assert enrolment.start().username == label
+        stub.assert_no_pending_responses()

@@ -14,6 +14,12 @@ class Recovery(enum.Enum):
     FIX_SETTINGS = "fix-settings"  # pool, client, region or endpoint is wrong
     RETRY_LATER = "retry-later"  # transient: the same action may work in a moment
     STOP = "stop"  # nothing this tool can do; the message says who can
+    RESET_PASSWORD = "reset-password"  # the wizard's password reset: code, new password
+    CONFIRM_SIGN_UP = "confirm-sign-up"  # the wizard's sign-up confirmation: the code
+
+
+SESSION_EXPIRED = "session-expired"  # CognitoError.kind of an expired or refused Session
+ALREADY_CONFIRMED = "already-confirmed"  # ConfirmSignUp for a confirmed account
 
 
 @dataclass(frozen=True)
@@ -25,11 +31,18 @@ class Problem:
 class CognitoError(Exception):
     """A failed call, translated. `code` is the service's error code (or a botocore class name)."""
 
-    def __init__(self, code: str, message: str, recovery: Recovery) -> None:
+    def __init__(self, code: str, message: str, recovery: Recovery, kind: str = "") -> None:
         super().__init__(message)
         self.code = code
         self.message = message
         self.recovery = recovery
+        # What a code shared by several causes meant here (NotAuthorizedException is a wrong
+        # password, an expired Session, a disabled user...): SESSION_EXPIRED and the like.
+        self.kind = kind
+
+    @property
+    def session_expired(self) -> bool:
+        return self.kind == SESSION_EXPIRED
 
     def __repr__(self) -> str:
         return f"CognitoError({self.code!r}, {self.message!r}, {self.recovery})"
@@ -68,13 +81,17 @@ SERVICE_ERRORS: dict[str, Problem] = {
         "The user pool is not set up for this sign-in. Ask its administrator.", _R.STOP
     ),
     "PasswordResetRequiredException": Problem(
-        "This account needs a password reset before it can sign in. "
-        "Reset it through your usual sign-in page or ask an administrator.",
-        _R.STOP,
+        "This account's password was reset by an administrator: choose a new one with "
+        "the code Cognito sends.",
+        _R.RESET_PASSWORD,
     ),
     "UserNotConfirmedException": Problem(
-        "This account is not confirmed yet. Confirm it first (see the sign-up email), "
-        "or ask an administrator.",
+        "This account is not confirmed yet: type the code from the sign-up message.",
+        _R.CONFIRM_SIGN_UP,
+    ),
+    "CodeDeliveryFailureException": Problem(
+        "Cognito could not send the code (the address or number may be wrong). Ask the "
+        "user pool's administrator.",
         _R.STOP,
     ),
     "ResourceNotFoundException": Problem(
@@ -115,9 +132,57 @@ _TEMPORARY_PASSWORD_EXPIRED = Problem(
     "The temporary password has expired. Ask an administrator to send a new one.", _R.STOP
 )
 _FLOW_NOT_ENABLED = Problem(
-    "This app client does not allow this sign-in flow. Use the other --auth-flow "
-    "(USER_SRP_AUTH or USER_PASSWORD_AUTH), or ask the administrator to enable it.",
+    "This app client does not allow this sign-in flow. Try another --auth-flow "
+    "(USER_SRP_AUTH, USER_PASSWORD_AUTH, or USER_AUTH for choice-based sign-in), or ask "
+    "the administrator which one it allows.",
     _R.FIX_SETTINGS,
+)
+# NotAuthorizedException's other meanings, by a phrase of Cognito's message. Retrying
+# cannot help with any of them: none invites it.
+_NOT_AUTHORIZED_MEANINGS: tuple[tuple[str, str, Problem], ...] = (
+    (
+        "user is disabled",
+        "user-disabled",
+        Problem(
+            "This account is disabled. Ask the user pool's administrator to enable it; "
+            "signing in again will not work until then.",
+            _R.STOP,
+        ),
+    ),
+    (
+        "security reasons",
+        "blocked",
+        Problem(
+            "Cognito blocked this sign-in for security reasons (the user pool's threat "
+            "protection judged it risky). Trying again will not help: ask the user pool's "
+            "administrator.",
+            _R.STOP,
+        ),
+    ),
+    (
+        "attempts exceeded",
+        "locked",
+        Problem(
+            "Too many wrong passwords: Cognito has locked sign-in for this account for a "
+            "while. Wait at least 15 minutes before the next try; every try while it is "
+            "locked makes the wait longer.",
+            _R.STOP,
+        ),
+    ),
+    (
+        # ConfirmSignUp for an account confirmed meanwhile (the email's link, an administrator).
+        "current status is confirmed",
+        ALREADY_CONFIRMED,
+        Problem("This account is confirmed already: sign in with your password.", _R.SIGN_IN_AGAIN),
+    ),
+    (
+        "contact administrator to reset password",
+        "admin-reset-only",
+        Problem(
+            "Only an administrator can reset passwords in this user pool. Ask them.",
+            _R.STOP,
+        ),
+    ),
 )
 # Also used by the flow when a 200 answer is not one of Cognito's.
 NOT_COGNITO = Problem(
@@ -132,14 +197,16 @@ def from_client_error(code: str, service_message: str) -> CognitoError:
     lowered = service_message.lower()
     if code == "NotAuthorizedException":
         if "session" in lowered and ("invalid" in lowered or "expired" in lowered):
-            return CognitoError(code, _EXPIRED_SESSION.message, _EXPIRED_SESSION.recovery)
+            return CognitoError(
+                code, _EXPIRED_SESSION.message, _EXPIRED_SESSION.recovery, SESSION_EXPIRED
+            )
         # "Unable to verify secret hash for client ..." and, with no hash sent at all,
         # "Client ... is configured with secret but SECRET_HASH was not received".
         if any(word in lowered for word in ("secret hash", "secret_hash", "client secret")):
             return CognitoError(code, _SECRET_HASH.message, _SECRET_HASH.recovery)
-        if "attempts exceeded" in lowered:  # locked out: retrying now only extends the lock
-            locked = SERVICE_ERRORS["LimitExceededException"]
-            return CognitoError(code, locked.message, locked.recovery)
+        for phrase, kind, meaning in _NOT_AUTHORIZED_MEANINGS:
+            if phrase in lowered:
+                return CognitoError(code, meaning.message, meaning.recovery, kind)
         if "temporary password has expired" in lowered:
             return CognitoError(
                 code, _TEMPORARY_PASSWORD_EXPIRED.message, _TEMPORARY_PASSWORD_EXPIRED.recovery

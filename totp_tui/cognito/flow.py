@@ -12,6 +12,7 @@ import base64
 import hashlib
 import hmac
 import json
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from totp_tui.cognito.errors import CognitoError, Recovery
@@ -23,7 +24,10 @@ from totp_tui.cognito.steps import (
     ChallengeNotHandled,
     CodeRequired,
     Enrolled,
+    FactorChoice,
     NewPasswordRequired,
+    OtherCodeRequired,
+    SignedInWithCode,
     SignedInWithoutSetup,
     Step,
     TotpSecretIssued,
@@ -37,7 +41,10 @@ __all__ = [
     "CodeRequired",
     "Enrolled",
     "EnrolmentFlow",
+    "FactorChoice",
     "NewPasswordRequired",
+    "OtherCodeRequired",
+    "SignedInWithCode",
     "SignedInWithoutSetup",
     "Step",
     "TotpSecretIssued",
@@ -90,15 +97,56 @@ def _required_attributes(parameters: dict[str, str]) -> tuple[str, ...]:
 
 
 NOT_HANDLED = {
-    "SELECT_MFA_TYPE": (
-        "Cognito asks this account to choose between MFA methods, and an authenticator "
-        "app is not among them. Ask the pool's administrator to enable TOTP."
-    ),
-    "SMS_MFA": "This account uses SMS MFA, which this wizard does not handle.",
-    "EMAIL_OTP": "This account uses email MFA, which this wizard does not handle.",
     "CUSTOM_CHALLENGE": "This user pool uses a custom sign-in challenge, not handled here.",
     "DEVICE_SRP_AUTH": "This user pool asks for device authentication, not handled here.",
+    "WEB_AUTHN": (
+        "Cognito asks this account for a passkey, which a terminal cannot provide. Sign in "
+        "with a password instead, or ask the user pool's administrator."
+    ),
 }
+# Codes Cognito sends by SMS or email, and the answer's field for each.
+CODE_CHALLENGES = {
+    "SMS_MFA": "SMS_MFA_CODE",
+    "SMS_OTP": "SMS_OTP_CODE",
+    "EMAIL_OTP": "EMAIL_OTP_CODE",
+}
+# Choice-based sign-in (USER_AUTH): the first factors this wizard answers, best first.
+PASSWORD_FACTORS = ("PASSWORD_SRP", "PASSWORD")
+PASSWORDLESS_ONLY = (
+    "This account can sign in only without a password ({offered}), which this wizard "
+    "does not do. Ask the user pool's administrator to allow password sign-in for this "
+    "app client, or use another --auth-flow."
+)
+
+
+def _about_the_sent_code(error: CognitoError, challenge: str) -> CognitoError:
+    """The generic code messages speak of the authenticator app, which this person does not
+    have yet: say which message the code came in, and how to get a new one."""
+    message = "the newest email" if challenge == "EMAIL_OTP" else "the newest text message"
+    if error.code == "CodeMismatchException":
+        return CognitoError(
+            error.code,
+            f"That code is not right. Type the code from {message}, or press Ctrl+R to sign "
+            "in again for a new one.",
+            Recovery.RETRY_INPUT,
+        )
+    if error.code == "ExpiredCodeException":
+        return CognitoError(
+            error.code,
+            "That code has expired. Press Ctrl+R to sign in again for a new one.",
+            Recovery.RETRY_INPUT,
+        )
+    return error
+
+
+def available_challenges(response: dict[str, Any]) -> tuple[str, ...]:
+    """SELECT_CHALLENGE's choices: a top-level list; some SDKs' fixtures carry them in
+    ChallengeParameters as a JSON string. Accept both."""
+    top = response.get("AvailableChallenges")
+    if top:
+        return tuple(str(name) for name in top)
+    parameters = response.get("ChallengeParameters") or {}
+    return parse_mfas_can_setup(parameters.get("AvailableChallenges"))
 
 
 # --- The flow --------------------------------------------------------------------------------
@@ -118,6 +166,7 @@ class EnrolmentFlow:
         self._session: str | None = None
         self._challenge = ""  # the challenge Cognito asked last
         self._access_token: str | None = None  # once signed in; never shown or logged
+        self._signed_in_with = ""  # SMS_MFA, EMAIL_OTP...: the code challenge answered
         self._service = ServiceCalls(client)
 
     @property
@@ -137,6 +186,7 @@ class EnrolmentFlow:
         self._username = username
         self._session = None
         self._challenge = ""
+        self._signed_in_with = ""
         if self._settings.auth_flow == "USER_PASSWORD_AUTH":
             params = {"USERNAME": username, "PASSWORD": password}
             self._add_secret_hash(params, username)
@@ -147,6 +197,8 @@ class EnrolmentFlow:
                 AuthParameters=params,
             )
             return self._next(response)
+        if self._settings.auth_flow == "USER_AUTH":
+            return self._sign_in_by_choice(username, password)
         return self._sign_in_srp(username, password)
 
     def set_new_password(self, new_password: str, attributes: dict[str, str] | None = None) -> Step:
@@ -181,6 +233,35 @@ class EnrolmentFlow:
             done=AlreadyEnrolled,
         )
 
+    def answer_other_code(self, code: str) -> Step:
+        """SMS_MFA, SMS_OTP or EMAIL_OTP: the code Cognito sent. Tokens mean signed in with
+        that factor, ready to move to the app (`token_enrolment`)."""
+        challenge = self._challenge
+        if challenge not in CODE_CHALLENGES:  # a screen outlived its challenge
+            raise CognitoError(
+                "NoCodeAsked",
+                "Cognito is not waiting for a code now. Sign in again.",
+                Recovery.SIGN_IN_AGAIN,
+            )
+        self._signed_in_with = challenge
+        try:
+            return self._respond(
+                challenge,
+                {"USERNAME": self._username, CODE_CHALLENGES[challenge]: code},
+                done=lambda username: SignedInWithCode(username, challenge),
+            )
+        except CognitoError as error:
+            raise _about_the_sent_code(error, challenge) from None
+
+    def choose_factor(self, choice: str) -> Step:
+        """SELECT_MFA_TYPE: the factor the person picked among those Cognito offered."""
+        return self._respond(
+            "SELECT_MFA_TYPE",
+            {"USERNAME": self._username, "ANSWER": choice},
+            # Tokens straight after choosing the app would mean its code was not needed.
+            done=AlreadyEnrolled if choice == "SOFTWARE_TOKEN_MFA" else SignedInWithoutSetup,
+        )
+
     def continue_session(self, username: str, session: str) -> Step:
         """Continue an MFA_SETUP challenge that was started elsewhere (--session)."""
         self._username = username.strip()
@@ -188,13 +269,21 @@ class EnrolmentFlow:
         self._challenge = "MFA_SETUP"
         return self._associate()
 
-    def token_enrolment(self) -> TokenEnrolment:
-        """Enrol (or replace) the authenticator of the user this flow signed in."""
+    def token_enrolment(self, keep_other: bool = True) -> TokenEnrolment:
+        """Enrol (or replace) the authenticator of the user this flow signed in. After a
+        sign-in with an SMS or email code, the app replaces that factor as the preferred
+        one; `keep_other` leaves it on as a second option, else turns it off."""
         if not self._access_token:
             raise CognitoError(
                 "NotSignedIn", "Sign in first, then set up the app.", Recovery.SIGN_IN_AGAIN
             )
-        return TokenEnrolment(self._service, self._access_token, self._username)
+        return TokenEnrolment(
+            self._service,
+            self._access_token,
+            self._username,
+            moving_from=self._signed_in_with,
+            keep_other=keep_other,
+        )
 
     def forget(self) -> None:
         """Drop the Session and the access token: cancel, expiry, or the next person."""
@@ -203,10 +292,10 @@ class EnrolmentFlow:
 
     # Internals --------------------------------------------------------------------------
 
-    def _sign_in_srp(self, username: str, password: str) -> Step:
+    def _srp(self, username: str, password: str) -> Any:
         from pycognito.aws_srp import AWSSRP  # pulls requests and jwt: load after first paint
 
-        srp = AWSSRP(
+        return AWSSRP(
             username=username,
             password=password,
             pool_id=self._settings.user_pool_id,
@@ -214,6 +303,9 @@ class EnrolmentFlow:
             client=self._client,
             client_secret=self._settings.client_secret,
         )
+
+    def _sign_in_srp(self, username: str, password: str) -> Step:
+        srp = self._srp(username, password)
         auth_params = srp.get_auth_params()
         response = self._call(
             "initiate_auth",
@@ -221,6 +313,43 @@ class EnrolmentFlow:
             ClientId=self._settings.client_id,
             AuthParameters=auth_params,
         )
+        return self._password_verifier(srp, auth_params, response)
+
+    def _sign_in_by_choice(self, username: str, password: str) -> Step:
+        """USER_AUTH: ask for PASSWORD_SRP; if Cognito lets the person choose instead
+        (SELECT_CHALLENGE), take SRP, else the plain password, never a passwordless one."""
+        srp = self._srp(username, password)
+        auth_params = srp.get_auth_params() | {"PREFERRED_CHALLENGE": "PASSWORD_SRP"}
+        response = self._call(
+            "initiate_auth",
+            AuthFlow="USER_AUTH",
+            ClientId=self._settings.client_id,
+            AuthParameters=auth_params,
+        )
+        if response.get("ChallengeName") != "SELECT_CHALLENGE":
+            return self._password_verifier(srp, auth_params, response)
+        self._session = response.get("Session")
+        offered = available_challenges(response)
+        answers = {"USERNAME": username}
+        if "PASSWORD_SRP" in offered:
+            answers |= {"ANSWER": "PASSWORD_SRP", "SRP_A": auth_params["SRP_A"]}
+            response = self._call_respond("SELECT_CHALLENGE", answers)
+            return self._password_verifier(srp, auth_params, response)
+        del srp
+        if "PASSWORD" in offered:
+            answers |= {"ANSWER": "PASSWORD", "PASSWORD": password}
+            return self._respond("SELECT_CHALLENGE", answers)
+        self._session = None
+        raise CognitoError(
+            "PasswordlessOnly",
+            PASSWORDLESS_ONLY.format(offered=", ".join(offered) or "none offered"),
+            Recovery.STOP,
+        )
+
+    def _password_verifier(
+        self, srp: Any, auth_params: dict[str, str], response: dict[str, Any]
+    ) -> Step:
+        """Answer PASSWORD_VERIFIER with SRP's proof; any other answer is the next step."""
         if response.get("ChallengeName") != "PASSWORD_VERIFIER":
             return self._next(response)
         parameters = response["ChallengeParameters"]
@@ -235,8 +364,10 @@ class EnrolmentFlow:
         finally:
             del srp  # holds the password; nothing else needs it now
         # Cognito names the user by its internal id from here on (sign-in by alias).
-        self._username = parameters.get("USERNAME") or parameters.get("USER_ID_FOR_SRP") or username
-        self._session = response.get("Session")
+        self._username = (
+            parameters.get("USERNAME") or parameters.get("USER_ID_FOR_SRP") or self._username
+        )
+        self._session = response.get("Session") or self._session
         return self._respond("PASSWORD_VERIFIER", answer, add_hash=False)
 
     def _respond(
@@ -244,8 +375,13 @@ class EnrolmentFlow:
         challenge: str,
         responses: dict[str, str],
         add_hash: bool = True,
-        done: type[Enrolled | SignedInWithoutSetup | AlreadyEnrolled] = SignedInWithoutSetup,
+        done: Callable[[str], Step] = SignedInWithoutSetup,
     ) -> Step:
+        return self._next(self._call_respond(challenge, responses, add_hash), done)
+
+    def _call_respond(
+        self, challenge: str, responses: dict[str, str], add_hash: bool = True
+    ) -> dict[str, Any]:
         if add_hash:
             self._add_secret_hash(responses, responses.get("USERNAME", self._username))
         kwargs: dict[str, Any] = {
@@ -257,12 +393,10 @@ class EnrolmentFlow:
             kwargs["Session"] = self._session
         elif challenge != "PASSWORD_VERIFIER":
             self._require_session()
-        return self._next(self._call("respond_to_auth_challenge", **kwargs), done)
+        return self._call("respond_to_auth_challenge", **kwargs)
 
     def _next(
-        self,
-        response: dict[str, Any],
-        done: type[Enrolled | SignedInWithoutSetup | AlreadyEnrolled] = SignedInWithoutSetup,
+        self, response: dict[str, Any], done: Callable[[str], Step] = SignedInWithoutSetup
     ) -> Step:
         """Turn an InitiateAuth/RespondToAuthChallenge answer into the next step.
 
@@ -300,15 +434,17 @@ class EnrolmentFlow:
             return self._associate(tuple(f for f in offered if f != "SOFTWARE_TOKEN_MFA"))
         if challenge == "SOFTWARE_TOKEN_MFA":
             return CodeRequired(self._username)
+        if challenge in CODE_CHALLENGES:
+            return OtherCodeRequired(
+                self._username, challenge, parameters.get("CODE_DELIVERY_DESTINATION", "")
+            )
         if challenge == "SELECT_MFA_TYPE":
             choices = parse_mfas_can_setup(parameters.get("MFAS_CAN_CHOOSE"))
             if "SOFTWARE_TOKEN_MFA" in choices:
                 # The authenticator app is what this tool is about: choose it.
-                return self._respond(
-                    "SELECT_MFA_TYPE",
-                    {"USERNAME": self._username, "ANSWER": "SOFTWARE_TOKEN_MFA"},
-                    done=AlreadyEnrolled,
-                )
+                return self.choose_factor("SOFTWARE_TOKEN_MFA")
+            if choices:
+                return FactorChoice(self._username, choices)
         message = NOT_HANDLED.get(challenge, f"Cognito asked for {challenge!r}, not handled here.")
         self._session = None
         return ChallengeNotHandled(self._username, challenge, message)

@@ -241,6 +241,33 @@ class LocalCognito:
             MessageAction="SUPPRESS",
         )
 
+    def create_sms_user(
+        self, pool: DemoPool, username: str, password: str, phone: str = "+15550100123"
+    ) -> None:
+        """A user who signs in with a code by SMS today (SMS MFA preferred, a permanent
+        password): the person an organisation moves to an authenticator app. The local
+        Cognito sends no text and accepts any code; it asks for SMS_MFA on a pool whose MFA
+        is optional (on an MFA-ON pool its SRP sign-in asks for MFA_SETUP instead)."""
+        admin = self.admin_client(pool.region)
+        admin.admin_create_user(
+            UserPoolId=pool.user_pool_id,
+            Username=username,
+            TemporaryPassword=password,
+            UserAttributes=[
+                {"Name": "phone_number", "Value": phone},
+                {"Name": "phone_number_verified", "Value": "true"},
+            ],
+            MessageAction="SUPPRESS",
+        )
+        admin.admin_set_user_password(
+            UserPoolId=pool.user_pool_id, Username=username, Password=password, Permanent=True
+        )
+        admin.admin_set_user_mfa_preference(
+            UserPoolId=pool.user_pool_id,
+            Username=username,
+            SMSMfaSettings={"Enabled": True, "PreferredMfa": True},
+        )
+
 
 @contextmanager
 def local_cognito(port: int | None = None) -> Iterator[LocalCognito]:
