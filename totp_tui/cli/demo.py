@@ -11,7 +11,7 @@ import sys
 from collections.abc import Sequence
 
 from totp_tui.cli.output import fail
-from totp_tui.cli.wizard import run_wizard
+from totp_tui.cli.wizard import no_terminal, run_wizard
 from totp_tui.config.settings import Settings
 
 
@@ -32,6 +32,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def run_demo(argv: Sequence[str]) -> int:
     args = build_parser().parse_args(list(argv))
+    problem = no_terminal()
+    if problem:  # before the local Cognito starts: nothing to wait for, nothing to stop
+        return fail(problem)
     try:
         from totp_tui.demo.local_cognito import DEMO_USERNAME, LocalCognito, temporary_password
     except ImportError:

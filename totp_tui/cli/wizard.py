@@ -33,6 +33,22 @@ def start_with(args: argparse.Namespace, env: Mapping[str, str]) -> StartWith | 
     return StartWith(username=args.username or "", access_token=access_token, session=args.session)
 
 
+def no_terminal() -> str | None:
+    """Why the wizard cannot run here, or None. Without a terminal (ssh without -t, a pipe,
+    cron, CI) Textual would write escape codes into the pipe and spin a core for ever."""
+    for name, stream in (("input", sys.stdin), ("output", sys.stdout)):
+        try:
+            is_terminal = stream is not None and stream.isatty()
+        except (OSError, ValueError):  # closed or detached
+            is_terminal = False
+        if not is_terminal:
+            return (
+                f"the wizard needs an interactive terminal, and its {name} is not one. "
+                "Run it in a terminal; over SSH, ask for one: ssh -t HOST totp-tui ..."
+            )
+    return None
+
+
 def _prepare_terminal() -> None:
     # Textual writes escapes like "\u2584" instead of the QR's half blocks when stdout's
     # encoding is not UTF-8 (LANG=C on many servers).
@@ -50,6 +66,9 @@ def run_wizard(
     ascii_qr: bool = False,
     kiosk: Kiosk | None = None,
 ) -> int:
+    problem = no_terminal()
+    if problem:
+        return fail(problem)
     from totp_tui.diagnostics import debug_log
     from totp_tui.ui.app import TotpApp
     from totp_tui.ui.terminal_caps import detect_caps
