@@ -10,6 +10,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
+from totp_tui.cli.options import add_output_options
 from totp_tui.cli.output import fail
 from totp_tui.cli.wizard import no_terminal, run_wizard
 from totp_tui.config.settings import Settings
@@ -27,6 +28,7 @@ def build_parser() -> argparse.ArgumentParser:
         default="USER_SRP_AUTH",
     )
     parser.add_argument("--issuer", default="totp-tui-demo", help="name shown in the app")
+    add_output_options(parser.add_argument_group("output"))
     return parser
 
 
@@ -64,7 +66,9 @@ def run_demo(argv: Sequence[str]) -> int:
             username=DEMO_USERNAME,
             endpoint_url=server.endpoint_url,
             save=False,
+            debug=args.debug,
+            log_file=args.log_file,
         )
-        return run_wizard(settings, DemoNotice(DEMO_USERNAME, password))
+        return run_wizard(settings, DemoNotice(DEMO_USERNAME, password), ascii_qr=args.ascii_qr)
     finally:
         server.stop()

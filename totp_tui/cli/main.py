@@ -10,7 +10,12 @@ import os
 import sys
 from collections.abc import Sequence
 
-from totp_tui.cli.options import add_network_options, add_pool_options, requested
+from totp_tui.cli.options import (
+    add_network_options,
+    add_output_options,
+    add_pool_options,
+    requested,
+)
 from totp_tui.cli.output import fail
 from totp_tui.cli.wizard import run_wizard, start_with
 from totp_tui.config.settings import SettingsError, effective_settings, requested_profile_name
@@ -50,7 +55,8 @@ def build_parser() -> argparse.ArgumentParser:
             "The app client secret, if the client has one, is read from TOTP_TUI_CLIENT_SECRET "
             "or the profile's keyring entry (never a flag: flags show in `ps`). Region and "
             "endpoint also come from AWS_REGION, AWS_DEFAULT_REGION, "
-            "AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER, AWS_ENDPOINT_URL, AWS_CA_BUNDLE."
+            "AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER, AWS_ENDPOINT_URL, AWS_CA_BUNDLE; the "
+            "session length from TOTP_TUI_SESSION_MINUTES."
         ),
     )
     parser.add_argument(
@@ -72,7 +78,8 @@ def build_parser() -> argparse.ArgumentParser:
     other.add_argument(
         "--session",
         metavar="SESSION",
-        help="continue an MFA_SETUP challenge obtained elsewhere (with --username)",
+        help="continue an MFA_SETUP challenge obtained elsewhere, with --username set to "
+        "the challenge's USERNAME (Cognito's name for the user, not an email alias)",
     )
     desk = parser.add_argument_group("helpdesk")
     desk.add_argument(
@@ -89,15 +96,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="kiosk: wipe and start over after this long without a key press (default 2)",
     )
     out = parser.add_argument_group("output")
-    out.add_argument("--debug", action="store_true", help="log the app's steps (no secrets)")
-    out.add_argument("--log-file", metavar="PATH", help="write the log here (mode 0600)")
+    add_output_options(out)
     out.add_argument("--no-save", action="store_true", help="do not save settings as a profile")
-    out.add_argument(
-        "--ascii-qr",
-        action="store_true",
-        help="draw the QR code with spaces only, for terminals without Unicode (it needs a "
-        "larger terminal; chosen anyway when the locale's encoding has no block characters)",
-    )
     parser.add_argument("--version", action=_VersionAction)
     return parser
 

@@ -50,6 +50,18 @@ def add_network_options(group: argparse._ActionsContainer) -> None:
         )
 
 
+def add_output_options(group: argparse._ActionsContainer) -> None:
+    """--debug, --log-file and --ascii-qr (also `demo`)."""
+    group.add_argument("--debug", action="store_true", help="log the app's steps (no secrets)")
+    group.add_argument("--log-file", metavar="PATH", help="write the log here (mode 0600)")
+    group.add_argument(
+        "--ascii-qr",
+        action="store_true",
+        help="draw the QR code with spaces only, for terminals without Unicode (it needs a "
+        "larger terminal; chosen anyway when the locale's encoding has no block characters)",
+    )
+
+
 def requested(args: argparse.Namespace) -> RequestedSettings:
     """The settings the command line asked for; options a parser lacks count as not given."""
     return RequestedSettings(
