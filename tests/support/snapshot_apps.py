@@ -17,11 +17,21 @@ from textual.widgets import Footer, Input
 from tests.support.ui_driving import PUBLIC_TEST_SECRET
 from totp_tui.authenticator.key_uri import build_key_uri
 from totp_tui.authenticator.qr import make_matrix
+from totp_tui.cognito.errors import CognitoError, from_client_error
 from totp_tui.cognito.flow import NOT_HANDLED
-from totp_tui.cognito.steps import ChallengeNotHandled
+from totp_tui.cognito.steps import (
+    ChallengeNotHandled,
+    Enrolled,
+    FactorChoice,
+    OtherCodeRequired,
+    SignedInWithCode,
+    Step,
+)
 from totp_tui.config.settings import Settings
 from totp_tui.ui.app import TotpApp
-from totp_tui.ui.next_screen import ShowStop, Situation, next_screen
+from totp_tui.ui.engine_requests import Reply
+from totp_tui.ui.next_screen import Plan, ShowEnrolled, ShowStop, Situation, next_screen
+from totp_tui.ui.screen_for_plan import screen_for
 from totp_tui.ui.screens.done import DoneScreen, StopScreen
 from totp_tui.ui.screens.enrol import EnrolScreen
 from totp_tui.ui.screens.new_password import NewPasswordScreen
@@ -94,6 +104,61 @@ def challenge_not_handled_screen() -> StopScreen:
     plan = next_screen(answer, Situation(account=ACCOUNT, issuer=ISSUER))
     assert isinstance(plan, ShowStop)
     return StopScreen(plan.title, plan.message)
+
+
+# --- Other factors and the ways back to a sign-in: built from an engine answer, as the app
+# builds them (ui/next_screen.py, then ui/screen_for_plan.py) ----------------------------------
+
+# As Cognito masks them (example values only).
+MASKED_PHONE = "+*******0123"
+MASKED_EMAIL = "j***@e***"
+
+
+def plan_for(answer: Step | CognitoError) -> Plan:
+    return next_screen(answer, Situation(account=ACCOUNT, issuer=ISSUER))
+
+
+def screen_after(answer: Step | CognitoError) -> Callable[[], Screen[None]]:
+    """The screen the app shows after this engine answer (an offer's Enter does nothing)."""
+    return lambda: screen_for(plan_for(answer), Reply(answer), lambda _: None)
+
+
+def other_code_screen(challenge: str, destination: str) -> Callable[[], Screen[None]]:
+    """Cognito sent a code by SMS (SMS_MFA) or email (EMAIL_OTP) to `destination`."""
+    return screen_after(OtherCodeRequired(ACCOUNT, challenge, destination))
+
+
+def factor_choice_screen() -> Screen[None]:
+    """SELECT_MFA_TYPE offering SMS and email codes, not the app."""
+    return screen_after(FactorChoice(ACCOUNT, ("SMS_MFA", "EMAIL_OTP")))()
+
+
+def move_offer_screen() -> Screen[None]:
+    """Signed in with a code by SMS: the move to an authenticator app."""
+    return screen_after(SignedInWithCode(ACCOUNT, "SMS_MFA"))()
+
+
+def password_reset_screen() -> Screen[None]:
+    """An administrator reset the password: sign-in met PasswordResetRequiredException."""
+    error = from_client_error("PasswordResetRequiredException", "Password reset required.")
+    return screen_after(error)()
+
+
+def confirm_sign_up_screen() -> Screen[None]:
+    """A self-service sign-up not confirmed yet: sign-in met UserNotConfirmedException."""
+    error = from_client_error("UserNotConfirmedException", "User is not confirmed.")
+    return screen_after(error)()
+
+
+def moved_done_screen(kept: bool) -> Callable[[], DoneScreen]:
+    """Enrolled after a sign-in with an SMS code; SMS codes kept as a second option, or off."""
+
+    def make() -> DoneScreen:
+        plan = plan_for(Enrolled(ACCOUNT, moved_from="SMS", kept=kept))
+        assert isinstance(plan, ShowEnrolled)
+        return DoneScreen(plan.account, moved_from=plan.moved_from, kept=plan.kept)
+
+    return make
 
 
 async def steady_cursor(pilot: Pilot[Any]) -> None:

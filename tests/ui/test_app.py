@@ -45,8 +45,11 @@ async def test_expired_session_goes_back_to_sign_in_with_the_username_kept(
             await pilot.press("enter")
             again = await arrive(pilot, SignInScreen)
             stubber.assert_no_pending_responses()
-        assert shows(app, "The sign-in session has expired")
-        assert shows(app, "Sign in again.")
+        # Refused with almost all of the countdown's 3 minutes left: the app client's session
+        # must be shorter than set, and the message says how to set it.
+        assert shows(app, "Cognito ended the sign-in session before the countdown ran out")
+        assert shows(app, "shorter than the 3 minutes set")
+        assert shows(app, "--session-minutes")
         assert field(again, "username").value == user.username
         assert is_empty(field(again, "password"))
         assert focused_id(app) == "username"

@@ -7,25 +7,36 @@ import sys
 
 import pytest
 
-from totp_tui.cognito.errors import CognitoError, Recovery
+from totp_tui.cognito.errors import SESSION_EXPIRED, CognitoError, Recovery
 from totp_tui.cognito.steps import (
     AlreadyEnrolled,
     ChallengeNotHandled,
     CodeRequired,
+    CodeSent,
     Enrolled,
+    FactorChoice,
     NewPasswordRequired,
+    OtherCodeRequired,
+    SignedInWithCode,
     SignedInWithoutSetup,
+    SignUpConfirmed,
     TotpSecretIssued,
 )
 from totp_tui.ui.next_screen import (
     NOT_ASKED_FOR_A_CODE,
     NewAppWorks,
     ShowCodeRequired,
+    ShowConfirmSignUp,
     ShowEnrol,
     ShowEnrolled,
     ShowError,
+    ShowFactorChoice,
+    ShowMoveOffer,
     ShowNewPassword,
+    ShowNotice,
     ShowOffer,
+    ShowOtherCode,
+    ShowPasswordReset,
     ShowStop,
     SignInAgain,
     Situation,
@@ -102,6 +113,68 @@ def test_a_session_gone_goes_back_to_sign_in_and_ends_the_attempt() -> None:
     plan = next_screen(error, JANE)
     assert plan == SignInAgain("Sign in again.")
     assert ends_the_attempt(plan)
+
+
+def test_an_sms_or_email_code_is_asked_for_with_where_it_went() -> None:
+    sms = next_screen(OtherCodeRequired("7f3c-internal", "SMS_MFA", "+*******0123"), JANE)
+    assert sms == ShowOtherCode("jane@example.com", "SMS", "+*******0123")
+    email = next_screen(OtherCodeRequired("7f3c-internal", "EMAIL_OTP"), JANE)
+    assert email == ShowOtherCode("jane@example.com", "email", "")
+    assert not ends_the_attempt(sms)  # the Session is needed to answer the code
+
+
+def test_a_choice_of_factors_without_the_app_lets_the_person_pick() -> None:
+    plan = next_screen(FactorChoice("id", ("SMS_MFA", "EMAIL_OTP")), JANE)
+    assert plan == ShowFactorChoice("jane@example.com", ("SMS_MFA", "EMAIL_OTP"))
+
+
+def test_signed_in_with_a_code_offers_the_move_to_the_app() -> None:
+    plan = next_screen(SignedInWithCode("id", "SMS_OTP"), JANE)
+    assert plan == ShowMoveOffer("jane@example.com", "SMS")
+    assert not ends_the_attempt(plan)  # its access token sets up the app
+
+
+@pytest.mark.parametrize("kept", [True, False])
+def test_a_move_is_not_called_a_replacement_and_says_what_stays(kept: bool) -> None:
+    token = Situation(account="jane", issuer="Example", token_mode=True)
+    plan = next_screen(Enrolled("id", moved_from="SMS", kept=kept), token)
+    assert plan == ShowEnrolled("jane", audit=False, replaced=False, moved_from="SMS", kept=kept)
+
+
+def test_a_code_sent_is_said_on_the_same_screen() -> None:
+    plan = next_screen(CodeSent("j***@e***", "EMAIL"), JANE)
+    assert plan == ShowNotice("Cognito sent a code by email to j***@e***. Type it here.")
+    assert next_screen(CodeSent("", ""), JANE) == ShowNotice("Cognito sent a code. Type it here.")
+
+
+def test_a_confirmed_sign_up_goes_back_to_sign_in_with_good_news() -> None:
+    plan = next_screen(SignUpConfirmed("jane@example.com"), JANE)
+    assert isinstance(plan, SignInAgain)
+    assert plan.ok
+    assert "confirmed" in plan.message
+
+
+def test_a_password_reset_or_an_unconfirmed_sign_up_lead_to_their_screens() -> None:
+    reset = CognitoError("PasswordResetRequiredException", "Reset it.", Recovery.RESET_PASSWORD)
+    assert next_screen(reset, JANE) == ShowPasswordReset("jane@example.com", "Reset it.")
+    confirm = CognitoError("UserNotConfirmedException", "Confirm.", Recovery.CONFIRM_SIGN_UP)
+    assert next_screen(confirm, JANE) == ShowConfirmSignUp("jane@example.com", "Confirm.")
+
+
+@pytest.mark.parametrize(("left", "shorter"), [(400.0, True), (5.0, False), (None, False)])
+def test_a_session_refused_long_before_the_countdown_ends_says_the_pools_is_shorter(
+    left: float | None, shorter: bool
+) -> None:
+    expired = CognitoError(
+        "NotAuthorizedException", "The session expired.", Recovery.SIGN_IN_AGAIN, SESSION_EXPIRED
+    )
+    situation = Situation(
+        account="jane", issuer="Example", session_seconds=600.0, session_left=left
+    )
+    plan = next_screen(expired, situation)
+    assert isinstance(plan, SignInAgain)
+    assert ("shorter than the 10 minutes set" in plan.message) is shorter
+    assert ("--session-minutes" in plan.message) is shorter
 
 
 def test_the_test_sign_in_passes_only_when_the_new_app_was_asked_for() -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from email.utils import formatdate
 from pathlib import Path
 
+import pytest
+
 import totp_tui.ui.app as app_module
 from tests.conftest import PoolUser
 from tests.support.ui_driving import PUBLIC_TEST_SECRET
@@ -16,6 +18,7 @@ from totp_tui.cognito.flow import EnrolmentFlow
 from totp_tui.cognito.service_calls import clock_offset
 from totp_tui.config.settings import Settings
 from totp_tui.ui.app import TotpApp
+from totp_tui.ui.controller import WizardController
 from totp_tui.ui.screens.enrol import EnrolScreen
 from totp_tui.ui.screens.sign_in import SignInScreen
 from totp_tui.ui.widgets.countdown import SessionCountdown, format_remaining
@@ -103,10 +106,11 @@ async def test_the_last_30_seconds_are_a_warning(settings: Settings) -> None:
 
 
 async def test_an_expired_session_goes_back_to_sign_in_with_the_name_kept(
-    settings: Settings, user: PoolUser
+    settings: Settings, user: PoolUser, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # Two seconds, not the shortest setting's three minutes: the countdown's own expiry.
+    monkeypatch.setattr(WizardController, "session_seconds", property(lambda self: 2.0))
     app = TotpApp(settings)
-    app.wizard.session_seconds = 2.0  # as an app client with a very short AuthSessionValidity
     async with app.run_test(size=SIZE) as pilot:
         await reach_enrol(pilot, user)
         screen = await arrive(pilot, SignInScreen)  # arrives when the countdown runs out

@@ -28,8 +28,9 @@ if TYPE_CHECKING:
 
     from totp_tui.profiles import ProfileStore
     from totp_tui.ui.engine_requests import Reply
-    from totp_tui.ui.next_screen import Plan
+    from totp_tui.ui.next_screen import Plan, ShowEnrolled
     from totp_tui.ui.profile_requests import ProfileRequests
+    from totp_tui.ui.recovery_requests import RecoveryRequests
     from totp_tui.ui.start_options import DemoNotice, StartWith
 
 log = logging.getLogger("totp_tui")
@@ -63,8 +64,7 @@ class WizardController:
         self.runner = RequestRunner(app)
         self.attempt = Attempt()
         self._profiles: ProfileRequests | None = None
-        # How long Cognito's Session lasts: the app client's AuthSessionValidity (3-15 min).
-        self.session_seconds = 180.0
+        self._recovery: RecoveryRequests | None = None
         # Audit and the kiosk's next person (ui/kiosk.py sets these in kiosk mode).
         self.audit_enrolment: Callable[[str, str, bool], None] | None = None
         self.finished: Callable[[], None] = lambda: None
@@ -84,6 +84,23 @@ class WizardController:
             )
         return self._profiles
 
+    @property
+    def recovery(self) -> RecoveryRequests:
+        """Password reset and sign-up confirmation."""
+        if self._recovery is None:
+            from totp_tui.ui.recovery_requests import RecoveryRequests
+
+            self._recovery = RecoveryRequests(
+                self._ask, self.require_settings, self._client, self.attempt, self._replace
+            )
+        return self._recovery
+
+    @property
+    def session_seconds(self) -> float:
+        """How long Cognito's Session lasts: the app client's AuthSessionValidity (3-15
+        minutes), which the user APIs cannot read: the person sets it."""
+        return self.require_settings().session_minutes * 60.0
+
     def require_settings(self) -> Settings:
         if self.settings is None:  # screens that need settings come after they are chosen
             raise RuntimeError("no user pool chosen")
@@ -91,13 +108,13 @@ class WizardController:
 
     # Start --------------------------------------------------------------------------------
 
-    def sign_in_screen(self, username: str, message: str = "") -> SignInScreen:
+    def sign_in_screen(self, username: str, message: str = "", ok: bool = False) -> SignInScreen:
         s = self.require_settings()
         # The region is the pool id's prefix (validated), so it is not repeated.
         pool = f"Pool {s.user_pool_id}\nClient {s.client_id}"
         if s.endpoint_url:
             pool += f"\nEndpoint {s.endpoint_url}"
-        return SignInScreen(pool, username=username, message=message, demo=self._demo)
+        return SignInScreen(pool, username=username, message=message, ok=ok, demo=self._demo)
 
     def warm_up(self) -> None:
         """boto3 and pycognito take a few hundred ms to import: load them while the person
@@ -172,9 +189,22 @@ class WizardController:
         flow = self._require_flow()
         self._ask(screen, "Checking the code…", self._step(lambda: flow.answer_code(code), flow))
 
-    def enrol_signed_in(self, screen: WizardScreen) -> None:
-        """Set up a new authenticator with the signed-in user's access token (opt in, or
-        replace the old one)."""
+    def answer_other_code(self, screen: WizardScreen, code: str) -> None:
+        """The code Cognito sent by SMS or email."""
+        flow = self._require_flow()
+        self._ask(
+            screen, "Checking the code…", self._step(lambda: flow.answer_other_code(code), flow)
+        )
+
+    def choose_factor(self, screen: WizardScreen, choice: str) -> None:
+        flow = self._require_flow()
+        self._ask(
+            screen, "Asking for a code…", self._step(lambda: flow.choose_factor(choice), flow)
+        )
+
+    def enrol_signed_in(self, screen: WizardScreen, keep_other: bool = True) -> None:
+        """Set up a new authenticator with the signed-in user's access token (opt in,
+        replace the old one, or take over from SMS or email codes)."""
         from totp_tui.ui import engine_requests as requests
 
         flow, settings, account = (
@@ -183,7 +213,9 @@ class WizardController:
             self.attempt.account,
         )
         self._ask(
-            screen, "Getting a new key…", lambda: requests.enrol_signed_in(settings, flow, account)
+            screen,
+            "Getting a new key…",
+            lambda: requests.enrol_signed_in(settings, flow, account, keep_other),
         )
 
     def ask_access_token(self) -> None:
@@ -224,13 +256,13 @@ class WizardController:
             screen, self.require_settings(), name, self.attempt.account, done
         )
 
-    def restart(self, message: str = "") -> None:
+    def restart(self, message: str = "", ok: bool = False) -> None:
         """Back to an empty sign-in (username kept), forgetting the Session or token."""
         self._forget()
         # The name typed so far, else the one given on the command line or by the profile
         # (empty in kiosk mode, where the settings never hold one).
         username = self.attempt.account or (self.settings.username if self.settings else "")
-        self._replace(self.sign_in_screen(username, message))
+        self._replace(self.sign_in_screen(username, message, ok))
 
     def next_person(self, message: str = "") -> None:
         """Forget everything of this person, their name included; an empty sign-in."""
@@ -293,6 +325,7 @@ class WizardController:
                 token_mode=self.attempt.token_mode,
                 session_seconds=self.session_seconds,
                 testing=testing,
+                session_left=screen.session_left(),
             ),
         )
         log.info("next: %s", type(plan).__name__)
@@ -307,8 +340,10 @@ class WizardController:
             screen.show_error(plan.message)
             return
         screen.finish()
-        if isinstance(plan, n.SignInAgain):
-            self.restart(plan.message)
+        if isinstance(plan, n.ShowNotice):
+            screen.status.show(plan.message, "ok")
+        elif isinstance(plan, n.SignInAgain):
+            self.restart(plan.message, plan.ok)
         elif isinstance(plan, n.NewAppWorks):
             from totp_tui.ui.screens.sign_in_check import SignInCheckScreen
 
@@ -319,25 +354,29 @@ class WizardController:
                 self.audit_enrolment(
                     self.require_settings().user_pool_id, plan.account, plan.replaced
                 )
-            self._replace(self._done_screen(plan.account))
+            self._replace(self._done_screen(plan))
         else:
             from totp_tui.ui.screen_for_plan import screen_for
 
             self._replace(screen_for(plan, reply, self.enrol_signed_in))
 
-    def _done_screen(self, account: str) -> Screen[None]:
+    def _done_screen(self, plan: ShowEnrolled) -> Screen[None]:
         """Enrolled: save back to the profile used, or offer to save the flags as one."""
+        from functools import partial
+
         from totp_tui.ui.screens.done import DoneScreen
 
+        account = plan.account
+        done = partial(DoneScreen, account, moved_from=plan.moved_from, kept=plan.kept)
         settings = self.require_settings()
         status = self._profiles.keyring_status if self._profiles else None
         if not settings.save:
-            return DoneScreen(account)
+            return done()
         if status is not None and not status.usable:
-            return DoneScreen(account, note=f"Profiles cannot be saved here. {status.message}")
+            return done(note=f"Profiles cannot be saved here. {status.message}")
         if settings.profile_name is None:
-            return DoneScreen(account, offer_save=True)
-        screen = DoneScreen(account)
+            return done(offer_save=True)
+        screen = done()
         name = settings.profile_name
         # After the screen is mounted: its status line shows the outcome.
         self._app.call_after_refresh(

@@ -147,12 +147,15 @@ def use_access_token(settings: Settings, client: SdkClient, access_token: str) -
     )
 
 
-def enrol_signed_in(settings: Settings, flow: EnrolmentFlow, account: str) -> Reply:
-    """A new authenticator with the signed-in user's access token (opt in, or replace)."""
+def enrol_signed_in(
+    settings: Settings, flow: EnrolmentFlow, account: str, keep_other: bool = True
+) -> Reply:
+    """A new authenticator with the signed-in user's access token (opt in, replace, or move
+    from SMS or email codes, which `keep_other` leaves on as a second option)."""
     from totp_tui.cognito.errors import CognitoError
 
     try:
-        enrolment = flow.token_enrolment()
+        enrolment = flow.token_enrolment(keep_other)
     except CognitoError as error:
         return Reply(error, used=(flow,))
     return ask(
@@ -178,7 +181,7 @@ def test_sign_in(
                 # No code asked (tokens; MFA_SETUP after an MFA reset; a new password): the
                 # test failed. Never a step to go on with: an enrol screen from here would
                 # have no sign-in behind it.
-                return SignedInWithoutSetup(first.username)
+                return SignedInWithoutSetup(username)
             return flow.answer_code(code)
         except CognitoError as error:
             if error.code in ("CodeMismatchException", "ExpiredCodeException"):
@@ -188,3 +191,47 @@ def test_sign_in(
             flow.forget()
 
     return ask(step, issuer=settings.issuer, account=username)
+
+
+# Password reset and sign-up confirmation (cognito/account_recovery.py) -----------------------
+
+
+def send_reset_code(settings: Settings, client: SdkClient, username: str) -> Reply:
+    from totp_tui.cognito.account_recovery import AccountRecovery
+
+    recovery = AccountRecovery(settings, client.get(settings))
+    return ask(lambda: recovery.send_reset_code(username), issuer=settings.issuer, account=username)
+
+
+def reset_password(
+    settings: Settings, client: SdkClient, username: str, code: str, new_password: str
+) -> Reply:
+    """ConfirmForgotPassword, then straight on into a sign-in with the new password: the
+    person typed it a moment ago and should not have to type it again."""
+    from totp_tui.cognito.account_recovery import AccountRecovery
+
+    recovery = AccountRecovery(settings, client.get(settings))
+
+    def step(flow: EnrolmentFlow) -> Step:
+        recovery.reset_password(username, code, new_password)
+        return flow.sign_in(username, new_password)
+
+    return _new_flow(settings, client, username, step)
+
+
+def send_sign_up_code(settings: Settings, client: SdkClient, username: str) -> Reply:
+    from totp_tui.cognito.account_recovery import AccountRecovery
+
+    recovery = AccountRecovery(settings, client.get(settings))
+    return ask(
+        lambda: recovery.resend_sign_up_code(username), issuer=settings.issuer, account=username
+    )
+
+
+def confirm_sign_up(settings: Settings, client: SdkClient, username: str, code: str) -> Reply:
+    from totp_tui.cognito.account_recovery import AccountRecovery
+
+    recovery = AccountRecovery(settings, client.get(settings))
+    return ask(
+        lambda: recovery.confirm_sign_up(username, code), issuer=settings.issuer, account=username
+    )

@@ -12,9 +12,14 @@ from totp_tui.cognito.steps import (
     AlreadyEnrolled,
     ChallengeNotHandled,
     CodeRequired,
+    CodeSent,
     Enrolled,
+    FactorChoice,
     NewPasswordRequired,
+    OtherCodeRequired,
+    SignedInWithCode,
     SignedInWithoutSetup,
+    SignUpConfirmed,
     Step,
     TotpSecretIssued,
 )
@@ -32,6 +37,13 @@ class Situation:
     session_seconds: float = 180.0
     # The answer is to the test sign-in after enrolment, not to a step of the wizard.
     testing: bool = False
+    # Seconds the asking screen's session countdown still showed (None: no countdown).
+    session_left: float | None = None
+
+
+# A Session refused with more than this left on the countdown: the pool's is shorter than
+# set. Below it, clocks and the request's own time explain the difference.
+SESSION_MARGIN = 15.0
 
 
 # --- The screens, as values ------------------------------------------------------------------
@@ -46,8 +58,54 @@ class ShowError:
 
 @dataclass(frozen=True)
 class SignInAgain:
-    """The sign-in is gone (Session expired or refused): an empty sign-in, username kept."""
+    """The sign-in is gone (Session expired or refused): an empty sign-in, username kept.
+    `ok`: the message is good news (an account confirmed), not a failure."""
 
+    message: str
+    ok: bool = False
+
+
+@dataclass(frozen=True)
+class ShowNotice:
+    """Stay on the screen and tell the person something went right (a code was sent)."""
+
+    message: str
+
+
+@dataclass(frozen=True)
+class ShowOtherCode:
+    """Cognito sent a code by SMS or email: ask for it."""
+
+    account: str
+    factor: str  # "SMS" or "email"
+    destination: str  # masked by Cognito; may be empty
+
+
+@dataclass(frozen=True)
+class ShowFactorChoice:
+    """Cognito lets the person choose how to get this sign-in's code (SELECT_MFA_TYPE)."""
+
+    account: str
+    choices: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ShowMoveOffer:
+    """Signed in with an SMS or email code: offer the authenticator app in its place."""
+
+    account: str
+    factor: str
+
+
+@dataclass(frozen=True)
+class ShowPasswordReset:
+    account: str
+    message: str
+
+
+@dataclass(frozen=True)
+class ShowConfirmSignUp:
+    account: str
     message: str
 
 
@@ -71,6 +129,8 @@ class ShowEnrolled:
     account: str
     audit: bool  # kiosk mode: one line in the audit log
     replaced: bool  # with an access token: an authenticator may have been replaced
+    moved_from: str = ""  # "SMS" or "email": the factor the app took over from
+    kept: bool = False  # that factor stays on as a second option
 
 
 @dataclass(frozen=True)
@@ -100,7 +160,13 @@ class NewAppWorks:
 
 Plan = (
     ShowError
+    | ShowNotice
     | SignInAgain
+    | ShowOtherCode
+    | ShowFactorChoice
+    | ShowMoveOffer
+    | ShowPasswordReset
+    | ShowConfirmSignUp
     | ShowNewPassword
     | ShowEnrol
     | ShowEnrolled
@@ -117,15 +183,44 @@ NOT_ASKED_FOR_A_CODE = (
 
 def ends_the_attempt(plan: Plan) -> bool:
     """After these, the Session or access token is of no more use: forget it."""
-    return isinstance(plan, (SignInAgain, ShowEnrolled, ShowStop))
+    return isinstance(
+        plan, (SignInAgain, ShowEnrolled, ShowStop, ShowPasswordReset, ShowConfirmSignUp)
+    )
+
+
+def _code_sent(answer: CodeSent) -> str:
+    by = {"SMS": "by SMS", "EMAIL": "by email"}.get(answer.medium.upper(), "")
+    to = f" to {answer.destination}" if answer.destination else ""
+    return f"Cognito sent a code{' ' + by if by else ''}{to}. Type it here."
+
+
+def _session_shorter(situation: Situation) -> str:
+    minutes = situation.session_seconds / 60
+    return (
+        "Cognito ended the sign-in session before the countdown ran out: this app client's "
+        f"session is shorter than the {minutes:g} minutes set. Sign in again, and set "
+        "--session-minutes (or the profile's session length) to the app client's."
+    )
+
+
+def _after_error(error: CognitoError, situation: Situation) -> Plan:
+    account = situation.account
+    if error.recovery is Recovery.RESET_PASSWORD:
+        return ShowPasswordReset(account, error.message)
+    if error.recovery is Recovery.CONFIRM_SIGN_UP:
+        return ShowConfirmSignUp(account, error.message)
+    if error.recovery is Recovery.SIGN_IN_AGAIN:
+        left = situation.session_left
+        if error.session_expired and left is not None and left > SESSION_MARGIN:
+            return SignInAgain(_session_shorter(situation))
+        return SignInAgain(error.message)
+    return ShowError(error.message)
 
 
 def next_screen(answer: Step | CognitoError, situation: Situation) -> Plan:
     """The screen that follows `answer`."""
     if isinstance(answer, CognitoError):
-        if answer.recovery is Recovery.SIGN_IN_AGAIN:
-            return SignInAgain(answer.message)
-        return ShowError(answer.message)
+        return _after_error(answer, situation)
     if situation.testing:
         return (
             NewAppWorks()
@@ -144,7 +239,25 @@ def next_screen(answer: Step | CognitoError, situation: Situation) -> Plan:
     if isinstance(answer, NewPasswordRequired):
         return ShowNewPassword(account, answer.required_attributes)
     if isinstance(answer, Enrolled):
-        return ShowEnrolled(account, audit=situation.kiosk, replaced=situation.token_mode)
+        return ShowEnrolled(
+            account,
+            audit=situation.kiosk,
+            replaced=situation.token_mode and not answer.moved_from,
+            moved_from=answer.moved_from,
+            kept=answer.kept,
+        )
+    if isinstance(answer, OtherCodeRequired):
+        return ShowOtherCode(account, answer.factor, answer.destination)
+    if isinstance(answer, FactorChoice):
+        return ShowFactorChoice(account, answer.choices)
+    if isinstance(answer, SignedInWithCode):
+        return ShowMoveOffer(account, answer.factor)
+    if isinstance(answer, CodeSent):
+        return ShowNotice(_code_sent(answer))
+    if isinstance(answer, SignUpConfirmed):
+        return SignInAgain(
+            f"{account} is confirmed. Sign in with your password to set up the app.", ok=True
+        )
     if isinstance(answer, SignedInWithoutSetup):
         return ShowOffer(
             "Signed in without MFA",

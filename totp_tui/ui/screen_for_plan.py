@@ -42,4 +42,31 @@ def screen_for(plan: Plan, reply: Reply, accept: Callable[[WizardScreen], None])
         return CodeRequiredScreen(plan.account)
     if isinstance(plan, n.ShowStop):
         return StopScreen(plan.title, plan.message)
+    return _account_screen(plan)
+
+
+def _account_screen(plan: Plan) -> Screen[None]:
+    """The screens of other factors and of the ways back to a sign-in."""
+    from totp_tui.ui import next_screen as n
+
+    if isinstance(plan, n.ShowOtherCode):
+        from totp_tui.ui.screens.other_code import OtherCodeScreen
+
+        return OtherCodeScreen(plan.account, plan.factor, plan.destination)
+    if isinstance(plan, n.ShowFactorChoice):
+        from totp_tui.ui.screens.factor_choice import FactorChoiceScreen
+
+        return FactorChoiceScreen(plan.account, plan.choices)
+    if isinstance(plan, n.ShowMoveOffer):
+        from totp_tui.ui.screens.move_offer import MoveOfferScreen
+
+        return MoveOfferScreen(plan.account, plan.factor)
+    if isinstance(plan, n.ShowPasswordReset):
+        from totp_tui.ui.screens.password_reset import PasswordResetScreen
+
+        return PasswordResetScreen(plan.account, plan.message)
+    if isinstance(plan, n.ShowConfirmSignUp):
+        from totp_tui.ui.screens.confirm_sign_up import ConfirmSignUpScreen
+
+        return ConfirmSignUpScreen(plan.account, plan.message)
     raise TypeError(f"no screen built for {type(plan).__name__}")

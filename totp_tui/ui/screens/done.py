@@ -34,11 +34,39 @@ class DoneScreen(WizardScreen):
         Binding("escape", "finish", "Quit without saving", show=False),
     ]
 
-    def __init__(self, account: str, offer_save: bool = False, note: str = "") -> None:
+    def __init__(
+        self,
+        account: str,
+        offer_save: bool = False,
+        note: str = "",
+        *,
+        moved_from: str = "",
+        kept: bool = False,
+    ) -> None:
         super().__init__()
         self._account = account
         self._offer_save = offer_save
         self._note = note
+        self._moved_from = moved_from  # "SMS" or "email": what the app took over from
+        self._kept = kept
+
+    def _what_changes(self) -> str:
+        if not self._moved_from:
+            return (
+                "From the next sign-in on, Cognito asks for the 6-digit code your app "
+                "shows for this account."
+            )
+        other = f"{self._moved_from} codes"
+        then = (
+            f"{other} stay on as a second option (an administrator can make them the "
+            "preferred factor again)."
+            if self._kept
+            else f"{other} are turned off for this account."
+        )
+        return (
+            "From the next sign-in on, Cognito asks for the 6-digit code your app shows "
+            f"instead of sending one by {self._moved_from}. {then[0].upper()}{then[1:]}"
+        )
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
@@ -50,10 +78,10 @@ class DoneScreen(WizardScreen):
                 markup=False,
             )
             yield Static(
-                "From the next sign-in on, Cognito asks for the 6-digit code your app "
-                "shows for this account.\n\n"
+                f"{self._what_changes()}\n\n"
                 "Keep the app: without it you cannot sign in. If the phone is lost, ask "
-                "the user pool's administrator for help."
+                "the user pool's administrator for help.",
+                markup=False,
             )
             if self._offer_save:
                 yield Label("Save these settings as a profile? Type a name, or leave it empty")

@@ -186,6 +186,10 @@ class EnrolScreen(WizardScreen):
         device_name = self.query_one("#device-name", Input).value.strip()
         self.wizard.verify_code(self, code, device_name)
 
+    def session_left(self) -> float | None:
+        countdowns = self.query(SessionCountdown)
+        return countdowns.first().remaining if countdowns else None
+
     def on_session_countdown_expired(self, event: SessionCountdown.Expired) -> None:
         event.stop()
         minutes = (self._session_seconds or 0) / 60

@@ -23,6 +23,7 @@ class SignInScreen(WizardScreen):
     BINDINGS = [
         Binding("enter", "submit", "Sign in", show=True),
         Binding("ctrl+o", "access_token", "Access token", show=True),
+        Binding("ctrl+r", "reset_password", "Forgot password", show=True),
     ]
 
     def __init__(
@@ -31,11 +32,13 @@ class SignInScreen(WizardScreen):
         username: str = "",
         message: str = "",
         demo: DemoNotice | None = None,
+        ok: bool = False,
     ) -> None:
         super().__init__()
         self._pool_description = pool_description
         self._username = username
         self._message = message
+        self._message_ok = ok  # good news (an account confirmed), not a failure
         self._demo = demo
 
     def compose(self) -> ComposeResult:
@@ -64,7 +67,7 @@ class SignInScreen(WizardScreen):
         # ~5 KB more on a slow link.
         self.call_later(self._add_footer)
         if self._message:
-            self.status.error(self._message)
+            self.status.show(self._message, "ok" if self._message_ok else "error")
         # The keyboard contract: the username has focus at start, even when prefilled.
         self.query_one("#username", Input).focus()
 
@@ -75,6 +78,15 @@ class SignInScreen(WizardScreen):
     def action_access_token(self) -> None:
         self.wipe()
         self.wizard.ask_access_token()
+
+    def action_reset_password(self) -> None:
+        username = self.query_one("#username", Input).value.strip()
+        if not username:
+            self.status.error("Type your username, then press Ctrl+R to reset the password.")
+            self.query_one("#username", Input).focus()
+            return
+        self.wipe()
+        self.wizard.recovery.start_password_reset(username)
 
     async def _add_footer(self) -> None:
         from textual.widget import MountError

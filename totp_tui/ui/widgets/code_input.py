@@ -14,12 +14,20 @@ _ACCEPTED = re.compile(r"[0-9 ]")
 
 
 class CodeInput(FormField):
-    """Six ASCII digits. Spaces are allowed while typing or pasting ("123 456", as apps show
-    codes) and dropped by `code`."""
+    """Six ASCII digits (up to `longest` for codes Cognito sends by SMS or email, which may
+    have eight). Spaces are allowed while typing or pasting ("123 456", as apps show codes)
+    and dropped by `code`."""
 
-    def __init__(self, *, id: str | None = None) -> None:
+    def __init__(self, *, id: str | None = None, longest: int = 6, compact: bool = False) -> None:
         # [0-9] rather than \\d: \\d also matches Arabic-Indic and other digits.
-        super().__init__(placeholder="123456", restrict=r"[0-9\s]*", max_length=16, id=id)
+        super().__init__(
+            placeholder="123456",
+            restrict=r"[0-9\s]*",
+            max_length=16,
+            id=id,
+            compact=compact,
+        )
+        self._longest = longest
 
     def check_consume_key(self, key: str, character: str | None) -> bool:
         """Only digits and spaces: other printable keys stay available to the screen's
@@ -34,4 +42,7 @@ class CodeInput(FormField):
 
     @property
     def code(self) -> str | None:
-        return normalise_code(self.value)
+        if self._longest == 6:
+            return normalise_code(self.value)
+        compact = re.sub(r"\s+", "", self.value)
+        return compact if re.fullmatch(f"[0-9]{{6,{self._longest}}}", compact) else None
