@@ -23,17 +23,24 @@ from tests.conftest import PoolUser
 from tests.support.screen_reading import (
     BLOCKS,
     DARK_THEME,
+    FULL_BLOCK,
     LIGHT_THEME,
+    LOWER_HALF,
     RGB,
+    UPPER_HALF,
     XTERM_PALETTE,
     Cell,
     Region,
     Screen,
     TerminalTheme,
+    cell_pixels,
     cells_from_ansi,
+    cells_from_text,
     decode_qr,
     is_light,
     make_screen,
+    quiet_modules,
+    read_codes,
 )
 from tests.support.tmux_session import TmuxSession, require_tmux
 from tests.support.ui_driving import PUBLIC_TEST_SECRET
@@ -48,6 +55,7 @@ from totp_tui.ui.terminal_caps import (
     initial_theme,
     terminal_is_light,
 )
+from totp_tui.ui.widgets import qr_code
 
 REPO = Path(__file__).resolve().parent.parent
 SNAPSHOT_URI = build_key_uri("AWSCognito", "jane.doe", PUBLIC_TEST_SECRET)
@@ -364,61 +372,125 @@ class TestZoomedAndAsciiDrawings:
         return qr.make_matrix(SNAPSHOT_URI)
 
     def test_ascii_is_two_spaces_per_module(self, matrix: qr.QrMatrix) -> None:
-        drawing = qr.draw_ascii(matrix, 1)
-        side = matrix.size + 2
+        drawing = qr.draw_ascii(matrix, qr.QUIET_ZONE)
+        side = matrix.size + 2 * qr.QUIET_ZONE
         assert (drawing.width, drawing.height) == (2 * side, side)
-        assert qr.drawing_size(matrix, 1, ascii=True) == (2 * side, side)
+        assert qr.drawing_size(matrix, qr.QUIET_ZONE, ascii=True) == (2 * side, side)
         assert set("".join(drawing.lines)) == {qr.ASCII_INK, qr.ASCII_PAPER}
         assert all(line[0::2] == line[1::2] for line in drawing.lines)
 
     @pytest.mark.parametrize(
-        ("columns", "rows", "scale"), [(80, 24, 1), (100, 42, 2), (120, 60, 3), (120, 58, 2)]
+        ("columns", "rows", "scale"),
+        # Half blocks take 1 or an even scale (3 would leave seams where glyphs are short).
+        [(80, 24, 1), (81, 40, 1), (100, 42, 2), (123, 62, 2), (122, 62, 2), (123, 61, 2)],
     )
     def test_zoom_takes_the_biggest_modules_that_fit(
         self, matrix: qr.QrMatrix, columns: int, rows: int, scale: int
     ) -> None:
-        assert matrix.size == 37  # version 5
+        # Version 5: 37 modules, 41 with the quiet zone; (41 * scale) x ceil(41 * scale / 2).
+        assert matrix.size == 37
         drawing = qr.fit_zoomed(matrix, columns, rows)
         assert drawing is not None
-        assert drawing.scale == scale
+        assert (drawing.scale, drawing.quiet_zone) == (scale, 2)
         assert drawing.width <= columns and drawing.height <= rows
 
-    def test_zoom_never_crops(self, matrix: qr.QrMatrix) -> None:
-        width, height = qr.drawing_size(matrix, qr.MINIMUM_QUIET_ZONE)
-        assert qr.fit_zoomed(matrix, width - 1, 100) is None
-        assert qr.fit_zoomed(matrix, 100, height - 1) is None
-        assert qr.fit_zoomed(matrix, 100, height - 1, ascii=True) is None
+    def test_zoom_never_crops_and_keeps_two_modules_of_margin(self, matrix: qr.QrMatrix) -> None:
+        for ascii in (False, True):
+            width, height = qr.drawing_size(matrix, qr.QUIET_ZONE, ascii=ascii)
+            assert qr.fit_zoomed(matrix, width - 1, 100, ascii=ascii) is None
+            assert qr.fit_zoomed(matrix, 100, height - 1, ascii=ascii) is None
+        for columns in range(38, 130, 3):
+            for rows in range(19, 70, 3):
+                for ascii in (False, True):
+                    drawing = qr.fit_zoomed(matrix, columns, rows, ascii=ascii)
+                    if drawing is None:
+                        continue
+                    assert drawing.quiet_zone == qr.QUIET_ZONE == 2
+                    assert drawing.width <= columns and drawing.height <= rows
+                    expected = qr.drawing_size(matrix, 2, scale=drawing.scale, ascii=ascii)
+                    assert (drawing.width, drawing.height) == expected
 
     @pytest.mark.parametrize("ascii", [False, True])
-    @pytest.mark.parametrize("scale", [1, 2])
+    @pytest.mark.parametrize("scale", [1, 2, 4])
     def test_drawings_read_in_black_on_white(
         self, matrix: qr.QrMatrix, ascii: bool, scale: int
     ) -> None:
-        drawing = (qr.draw_ascii if ascii else qr.draw)(matrix, 1, scale)
-        assert codes_on(painted(drawing, DARK_THEME)) == [SNAPSHOT_URI]
+        drawing = (qr.draw_ascii if ascii else qr.draw)(matrix, qr.QUIET_ZONE, scale)
+        for theme in (DARK_THEME, LIGHT_THEME):
+            screen = painted(drawing, theme)
+            assert codes_on(screen) == [SNAPSHOT_URI], theme.name
+            # Two modules of the drawing's own paper: exactly that on the dark screen.
+            [code] = read_codes(screen)
+            zone = quiet_modules(screen, code)
+            assert zone == 2 if theme is DARK_THEME else zone >= 2
 
-    def test_default_colours_read_only_on_a_light_terminal(self, matrix: qr.QrMatrix) -> None:
-        """The control: the same cells without explicit colours are inverted on a dark
-        terminal, and the reader refuses them, as phones do."""
-        drawing = qr.draw(matrix, 2)
-        assert codes_on(painted(drawing, DARK_THEME, colours=False)) == []
-        assert codes_on(painted(drawing, LIGHT_THEME, colours=False)) == [SNAPSHOT_URI]
+    @pytest.mark.parametrize("scale", [1, 2, 3])
+    def test_glyphs_leave_no_seam_that_could_be_avoided(
+        self, matrix: qr.QrMatrix, scale: int
+    ) -> None:
+        """Solid ink and paper are background colour, which a terminal fills whole, and a
+        half block touches a cell's edge only where the colour changes there, if it can."""
+        screen = painted(qr.draw(matrix, qr.QUIET_ZONE, scale), DARK_THEME)
+        assert FULL_BLOCK not in screen.text()
+        assert avoidable_seams(screen) == 0
+
+    @pytest.mark.parametrize(
+        ("no_color", "dark_terminal"), [(False, True), (False, False), (True, True), (True, False)]
+    )
+    def test_the_widget_s_pens_read_on_the_terminals_they_are_for(
+        self, matrix: qr.QrMatrix, no_color: bool, dark_terminal: bool
+    ) -> None:
+        """Explicit black on white reads on every terminal. Without colours (NO_COLOR), the
+        pens for a dark terminal read only there, those for a light one only there: the
+        same cells are inverted on the other, and the reader refuses them, as phones do."""
+        drawing = qr.draw(matrix, qr.QUIET_ZONE)
+        read = {
+            theme.name: codes_on(painted(drawing, theme, no_color, dark_terminal))
+            for theme in (DARK_THEME, LIGHT_THEME)
+        }
+        expected = {
+            DARK_THEME.name: [SNAPSHOT_URI] if dark_terminal or not no_color else [],
+            LIGHT_THEME.name: [SNAPSHOT_URI] if not dark_terminal or not no_color else [],
+        }
+        assert read == expected
 
 
-def painted(drawing: qr.QrDrawing, theme: TerminalTheme, colours: bool = True) -> Screen:
-    """The drawing as the widget paints it (black on white, or default colours), inside a
-    screen of default-coloured cells; ASCII ink is a reversed space."""
-    ink: RGB | None = (0, 0, 0) if colours else None
-    paper: RGB | None = (255, 255, 255) if colours else None
-    rows: list[list[Cell]] = [[]] * 2
-    for line in drawing.lines:
-        row = [Cell(" ")] * 4
-        row += [
-            Cell(" ", ink, paper, reverse=True)
-            if drawing.ascii and char == qr.ASCII_INK
-            else Cell(" " if drawing.ascii else char, ink, paper)
-            for char in line
-        ]
-        rows.append(row + [Cell(" ")] * 4)
-    width = drawing.width + 8
-    return make_screen(rows, width, len(rows) + 2, theme.fg, theme.bg)
+def painted(
+    drawing: qr.QrDrawing,
+    theme: TerminalTheme,
+    no_color: bool = False,
+    dark_terminal: bool = True,
+) -> Screen:
+    """The drawing as the widget paints it (qr_code.drawing_text with its pens: black on
+    white, or under NO_COLOR the terminal's defaults, reversed as the theme says), two rows
+    down and four columns in on a screen of default-coloured cells."""
+    paper, ink = qr_code.pens(no_color, dark_terminal)
+    lines = cells_from_text(qr_code.drawing_text(drawing, paper, ink))
+    rows: list[list[Cell]] = [[]] * 2 + [[Cell(" ")] * 4 + line for line in lines]
+    return make_screen(rows, drawing.width + 8, len(rows) + 2, theme.fg, theme.bg)
+
+
+def avoidable_seams(screen: Screen) -> int:
+    """Glyph edges that would show a seam where no other glyph would.
+
+    A terminal that draws the font's glyph a pixel short of the row (xterm with an outline
+    font, PuTTY: at the top or at the bottom, depending on the font size) shows the cell's
+    background along the edge the glyph touches. That is a seam through a module when the
+    module across the edge has the glyph's colour. A cell of one colour needs no glyph (its
+    background fills it whole); a cell of two can always take the half block that touches
+    the edge where the colour does not continue, unless it continues across both.
+    """
+    seams = 0
+    for y, row in enumerate(screen.rows):
+        for x, cell in enumerate(row):
+            fg, bg = screen.colours(cell)
+            if cell.char not in BLOCKS or fg == bg:
+                continue
+            top, bottom = cell_pixels(screen, cell)
+            above = cell_pixels(screen, screen.cell(x, y - 1))[1]
+            below = cell_pixels(screen, screen.cell(x, y + 1))[0]
+            at_top = cell.char in (UPPER_HALF, FULL_BLOCK) and above == fg
+            at_bottom = cell.char in (LOWER_HALF, FULL_BLOCK) and below == fg
+            unavoidable = top != bottom and above == top and below == bottom
+            seams += max(0, at_top + at_bottom - unavoidable)
+    return seams

@@ -14,6 +14,8 @@ from collections.abc import Sequence
 
 from PIL import Image
 
+from totp_tui.authenticator.qr import QrDrawing
+
 UPPER_HALF = "\u2580"  # ▀
 LOWER_HALF = "\u2584"  # ▄
 FULL_BLOCK = "\u2588"  # █
@@ -103,3 +105,26 @@ def uniform_mask(lines: Sequence[str], value: bool) -> list[list[bool]]:
     """The same answer for every cell, e.g. to describe a drawing with its colours swapped."""
     width = max((len(line) for line in lines), default=0)
     return [[value] * width for _ in lines]
+
+
+def drawing_masks(drawing: QrDrawing) -> tuple[list[list[bool]], list[list[bool]]]:
+    """(fg_ink, bg_ink) of a half-block drawing as the widget colours it: the background
+    as the drawing says, and the foreground (a half block's colour) the other one."""
+    bg_ink = [list(row) for row in drawing.ink_behind]
+    fg_ink = [[not ink for ink in row] for row in drawing.ink_behind]
+    return fg_ink, bg_ink
+
+
+def drawing_pixels(drawing: QrDrawing) -> list[list[bool]]:
+    fg_ink, bg_ink = drawing_masks(drawing)
+    return ink_pixels(drawing.lines, fg_ink, bg_ink)
+
+
+def drawing_image(drawing: QrDrawing, scale: int = 8) -> Image.Image:
+    fg_ink, bg_ink = drawing_masks(drawing)
+    return half_blocks_to_image(drawing.lines, fg_ink, bg_ink, scale)
+
+
+def decode_drawing(drawing: QrDrawing) -> list[str]:
+    fg_ink, bg_ink = drawing_masks(drawing)
+    return decode_half_blocks(drawing.lines, fg_ink=fg_ink, bg_ink=bg_ink)

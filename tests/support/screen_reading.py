@@ -9,13 +9,19 @@ The picture is built from the cells' *effective* colours, with the real screen a
 code as its margin (never an artificial white border), and decoded with zxing-cpp with
 `try_invert=False`: an inverted code, or one whose quiet zone is the dark terminal
 background, must not decode (DESIGN.md section 7).
+
+A code must read however the terminal paints block glyphs (EVERY_TERMINAL): exactly, or
+as xterm with an outline font and PuTTY do, with the font's own glyph, about a pixel
+shorter than the row at the top or at the bottom (depending on the font size), where the
+cell's background shows instead. A code whose ink is made of glyphs (█, ▄ and ▀ in the
+ink's colour) then has a light seam through its ink at every text row and does not decode
+here, as zbar could not read such screenshots; ink shown by background colour has no seam.
 """
 
 from __future__ import annotations
 
 import contextvars
 import re
-from collections import deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -24,6 +30,7 @@ if TYPE_CHECKING:
     from PIL.Image import Image
     from rich.color import Color
     from rich.segment import Segment
+    from rich.text import Text as RichText
     from textual.app import App
 
 RGB = tuple[int, int, int]
@@ -37,7 +44,7 @@ BLOCKS = UPPER_HALF + LOWER_HALF + FULL_BLOCK
 # (one cell is one module wide and two modules tall).
 MARGIN_COLUMNS = 4
 MARGIN_ROWS = 2
-# Nearest-neighbour scale: zxing needs more than one pixel per module to find the patterns.
+# Picture pixels per column and per half row: zxing needs more than one pixel per module.
 SCALE = 8
 # Luma (0-255) above which a colour counts as paper rather than ink.
 LIGHT_LUMA = 128
@@ -54,6 +61,27 @@ class TerminalTheme:
 
 DARK_THEME = TerminalTheme("dark", fg=(229, 229, 229), bg=(24, 24, 24))
 LIGHT_THEME = TerminalTheme("light", fg=(24, 24, 24), bg=(255, 255, 255))
+
+
+@dataclass(frozen=True)
+class Glyphs:
+    """How a terminal paints block glyphs: how many picture pixels (of 2 * SCALE per row)
+    each glyph leaves uncovered at the cell's top and bottom edges, where the cell's
+    background shows instead."""
+
+    name: str
+    top: int = 0
+    bottom: int = 0
+
+
+# Most terminals draw block elements themselves, exactly.
+EXACT_GLYPHS = Glyphs("exact")
+# xterm with an outline font, PuTTY: the font's own glyph, a pixel (of a 16-17 pixel row)
+# short at the top or at the bottom depending on the font size.
+SHORT_AT_THE_TOP = Glyphs("short at the top", top=1)
+SHORT_AT_THE_BOTTOM = Glyphs("short at the bottom", bottom=1)
+# A code reads only if it reads however the terminal paints its glyphs.
+EVERY_TERMINAL = (EXACT_GLYPHS, SHORT_AT_THE_TOP, SHORT_AT_THE_BOTTOM)
 
 
 @dataclass(frozen=True)
@@ -219,6 +247,16 @@ def cells_from_textual(
     return make_screen(rows, width, height, default_fg, default_bg)
 
 
+def cells_from_text(text: RichText) -> list[list[Cell]]:
+    """The rows of cells a rich Text paints (its styles as they are, no theme applied)."""
+    from rich.console import Console
+    from rich.segment import Segment
+
+    console = Console(width=10_000, color_system="truecolor", force_terminal=True)
+    lines = Segment.split_lines(text.render(console))
+    return [[cell for segment in line for cell in _segment_cells(segment)] for line in lines]
+
+
 # --- cells from ANSI (tmux capture-pane -e) --------------------------------------------
 
 # CSI sequences, OSC strings (e.g. hyperlinks) and two-byte escapes; only SGR ("m") counts.
@@ -308,36 +346,36 @@ def cells_from_ansi(text: str, width: int, height: int, default_fg: RGB, default
 
 # --- finding and decoding the code -----------------------------------------------------
 
-
-def _block_cells(screen: Screen) -> set[tuple[int, int]]:
-    return {
-        (x, y)
-        for y, row in enumerate(screen.rows)
-        for x, cell in enumerate(row)
-        if cell.char and cell.char in BLOCKS
-    }
+# Where each block glyph paints its foreground, in picture rows of a cell (2 * SCALE tall).
+_GLYPH_ROWS = {
+    UPPER_HALF: (0, SCALE),
+    LOWER_HALF: (SCALE, 2 * SCALE),
+    FULL_BLOCK: (0, 2 * SCALE),
+}
 
 
-def _largest_cluster(cells: set[tuple[int, int]]) -> set[tuple[int, int]]:
-    """The biggest 8-connected group: a code's finder and timing patterns connect all of
-    it, while block characters elsewhere (Textual's "block" borders on flat buttons,
-    scrollbars) form their own, smaller groups."""
-    unseen, best = set(cells), set[tuple[int, int]]()
-    while unseen:
-        group = {unseen.pop()}
-        queue = deque(group)
-        while queue:
-            x, y = queue.popleft()
-            for dx in (-1, 0, 1):
-                for dy in (-1, 0, 1):
-                    neighbour = (x + dx, y + dy)
-                    if neighbour in unseen:
-                        unseen.remove(neighbour)
-                        group.add(neighbour)
-                        queue.append(neighbour)
-        if len(group) > len(best):
-            best = group
-    return best
+@dataclass(frozen=True)
+class FoundCode:
+    """A code zxing read, and where its symbol is (without its quiet zone), in dots: a dot
+    is one column wide and half a row tall, the pixel of a half-block drawing."""
+
+    text: str
+    modules: int  # across the symbol
+    left: float
+    top: float
+    right: float
+    bottom: float
+
+    @property
+    def module(self) -> float:
+        """Dots per module, each way."""
+        return (self.right - self.left) / self.modules
+
+    def cells(self) -> Region:
+        """The cells the symbol covers (a row half covered counts)."""
+        left, right = round(self.left), round(self.right)
+        top, bottom = round(self.top) // 2, -(-round(self.bottom) // 2)
+        return Region(left, top, right - left, bottom - top)
 
 
 def _is_quiet(screen: Screen, x: int, y: int) -> bool:
@@ -346,21 +384,29 @@ def _is_quiet(screen: Screen, x: int, y: int) -> bool:
     return cell.char in (" ", "\u00a0") and is_light(screen.colours(cell)[1])
 
 
+def _whole(screen: Screen) -> Region:
+    return Region(0, 0, screen.width, screen.height)
+
+
 def find_qr_region(screen: Screen) -> Region | None:
-    """Where the code is: the bounding box of the largest cluster of ▀▄█ cells, grown one
-    row or column at a time while the whole new edge is light blank cells (the quiet zone,
-    and any light paper around it). None when the screen shows no half blocks.
+    """Where the code is: the cells of the largest symbol zxing locates on the whole screen,
+    grown one row or column at a time while the whole new edge is light blank cells (the
+    quiet zone, and any light paper around it). None when there is no code to locate.
+
+    Located as a camera would, by its finder patterns, whatever draws the modules (glyphs,
+    background colours, reverse video), with glyphs drawn exactly and inverted codes
+    accepted: this only says where the code is, so that a test can show what else keeps it
+    from reading. decode_qr judges, and refuses inverted codes and seams.
 
     The growth only decides what counts as "the code"; decode_qr adds the real screen
     around it anyway, so growing too far costs nothing.
     """
-    cluster = _largest_cluster(_block_cells(screen))
-    if not cluster:
+    found = read_codes(screen, try_invert=True)
+    if not found:
         return None
-    left = min(x for x, _ in cluster)
-    right = max(x for x, _ in cluster) + 1
-    top = min(y for _, y in cluster)
-    bottom = max(y for _, y in cluster) + 1
+    code = max(found, key=lambda code: (code.right - code.left) * (code.bottom - code.top))
+    symbol = code.cells()
+    left, right, top, bottom = symbol.left, symbol.right, symbol.top, symbol.bottom
     grew = True
     while grew:
         grew = False
@@ -384,28 +430,71 @@ def cell_pixels(screen: Screen, cell: Cell) -> tuple[RGB, RGB]:
     return top, bottom
 
 
-def screen_picture(screen: Screen, region: Region) -> Image:
-    """A greyscale picture of region, two pixels per cell, scaled by SCALE. Cells outside
-    the screen are the terminal's padding: its default background."""
+def screen_picture(screen: Screen, region: Region, glyphs: Glyphs = EXACT_GLYPHS) -> Image:
+    """A greyscale picture of region, SCALE pixels per column and 2 * SCALE per row. Each
+    cell is its background colour, and a block glyph paints its part in the foreground
+    colour, short at the cell's edges as `glyphs` says. Cells outside the screen are the
+    terminal's padding: its default background."""
     from PIL import Image as PilImage
 
-    picture = PilImage.new("RGB", (region.width, region.height * 2))
-    pixels = picture.load()
-    assert pixels is not None
+    picture = PilImage.new("RGB", (region.width * SCALE, region.height * 2 * SCALE))
     for row in range(region.height):
         for column in range(region.width):
-            top, bottom = cell_pixels(screen, screen.cell(region.left + column, region.top + row))
-            pixels[column, 2 * row] = top
-            pixels[column, 2 * row + 1] = bottom
-    size = (picture.width * SCALE, picture.height * SCALE)
-    return picture.convert("L").resize(size, PilImage.Resampling.NEAREST)
+            cell = screen.cell(region.left + column, region.top + row)
+            fg, bg = screen.colours(cell)
+            x, y = column * SCALE, row * 2 * SCALE
+            picture.paste(bg, (x, y, x + SCALE, y + 2 * SCALE))
+            if cell.char in _GLYPH_ROWS:
+                start, end = _GLYPH_ROWS[cell.char]
+                start = max(start, glyphs.top)
+                end = min(end, 2 * SCALE - glyphs.bottom)
+                picture.paste(fg, (x, y + start, x + SCALE, y + end))
+    return picture.convert("L")
 
 
-def decode_qr(screen: Screen, region: Region | None = None) -> list[str]:
-    """The texts of the QR codes a camera would read in region (default: find_qr_region),
-    with MARGIN_COLUMNS/MARGIN_ROWS of the real screen around it."""
+def read_codes(
+    screen: Screen,
+    region: Region | None = None,
+    *,
+    glyphs: Glyphs = EXACT_GLYPHS,
+    try_invert: bool = False,
+) -> list[FoundCode]:
+    """The QR codes zxing-cpp reads in one picture of region (default: the whole screen),
+    and where they are. Inverted codes only with try_invert, which decode_qr never asks."""
     import zxingcpp
 
+    region = region or _whole(screen)
+    results = zxingcpp.read_barcodes(
+        screen_picture(screen, region, glyphs),
+        formats=zxingcpp.BarcodeFormat.QRCode,
+        try_invert=try_invert,
+        try_downscale=False,  # full resolution, like a screenshot: downscaling blurs seams
+    )
+    found = []
+    for result in results:
+        at = result.position
+        corners = (at.top_left, at.top_right, at.bottom_right, at.bottom_left)
+        xs = [corner.x / SCALE for corner in corners]
+        ys = [corner.y / SCALE for corner in corners]
+        found.append(
+            FoundCode(
+                result.text,
+                modules=17 + 4 * int(result.extra["Version"]),
+                left=region.left + min(xs),
+                top=2 * region.top + min(ys),
+                right=region.left + max(xs),
+                bottom=2 * region.top + max(ys),
+            )
+        )
+    return found
+
+
+def decode_qr(
+    screen: Screen, region: Region | None = None, *, glyphs: Sequence[Glyphs] = EVERY_TERMINAL
+) -> list[str]:
+    """The texts of the QR codes a camera would read in region (default: find_qr_region),
+    with MARGIN_COLUMNS/MARGIN_ROWS of the real screen around it, whichever way of painting
+    glyphs the terminal has: a text counts only if it reads in every picture."""
     region = region or find_qr_region(screen)
     if region is None:
         return []
@@ -415,9 +504,27 @@ def decode_qr(screen: Screen, region: Region | None = None) -> list[str]:
         region.width + 2 * MARGIN_COLUMNS,
         region.height + 2 * MARGIN_ROWS,
     )
-    results = zxingcpp.read_barcodes(
-        screen_picture(screen, framed),
-        formats=zxingcpp.BarcodeFormat.QRCode,
-        try_invert=False,  # phones often refuse inverted codes; so must the tests
-    )
-    return [result.text for result in results]
+    readings = [[code.text for code in read_codes(screen, framed, glyphs=way)] for way in glyphs]
+    return [text for text in readings[0] if all(text in other for other in readings[1:])]
+
+
+def _dot_is_light(screen: Screen, x: int, y: int) -> bool:
+    top, bottom = cell_pixels(screen, screen.cell(x, y // 2))
+    return is_light(bottom if y % 2 else top)
+
+
+def quiet_modules(screen: Screen, code: FoundCode, most: int = 4) -> int:
+    """How many whole modules of light paper surround the code's symbol on every side, up
+    to `most`. Dots outside the screen are the terminal's padding, its default background."""
+    module = round(code.module)
+    left, top = round(code.left), round(code.top)
+    right, bottom = round(code.right), round(code.bottom)
+    for ring in range(1, most + 1):
+        reach = ring * module
+        for y in range(top - reach, bottom + reach):
+            inside_rows = top - reach + module <= y < bottom + reach - module
+            for x in range(left - reach, right + reach):
+                inside = inside_rows and left - reach + module <= x < right + reach - module
+                if not inside and not _dot_is_light(screen, x, y):
+                    return ring - 1
+    return most

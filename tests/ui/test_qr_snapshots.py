@@ -1,7 +1,11 @@
 """What the QR looks like zoomed, and the enrol screen on a light terminal, at 80x24.
 
 Update with `pytest tests/ui/test_qr_snapshots.py --snapshot-update`, then look at every
-changed SVG before accepting it.
+changed SVG before accepting it: the code must be a clean QR with 2 modules of white around
+it. Viewers that lack the SVG's font (rsvg-convert offline) lay out each run of text in a
+fallback font, which can shift the half blocks that follow non-breaking spaces by a few
+cells and leave hairlines at their edges: a PNG can look broken when the SVG is right. The
+cells themselves are decoded in tests/ui/test_qr_zoom.py.
 """
 
 from __future__ import annotations

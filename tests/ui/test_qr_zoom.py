@@ -2,7 +2,9 @@
 
 Every check reads the code back from the cells the app draws (its line filters applied, so
 NO_COLOR's too), as a camera pointed at the whole screen would, under a dark and a light
-terminal theme. The enrol screen shows the public test key; no Cognito is needed.
+terminal theme, with glyphs drawn exactly and a pixel short (screen_reading.EVERY_TERMINAL).
+Where the code reads, it has at least 2 modules of paper around it. The enrol screen shows
+the public test key; no Cognito is needed.
 """
 
 from __future__ import annotations
@@ -17,15 +19,17 @@ from textual.pilot import Pilot
 from textual.widgets import Input
 
 from tests.support.screen_reading import (
-    BLOCKS,
     DARK_THEME,
     LIGHT_THEME,
+    FoundCode,
     Region,
     Screen,
     TerminalTheme,
     cells_from_textual,
     decode_qr,
     is_light,
+    quiet_modules,
+    read_codes,
 )
 from tests.support.snapshot_apps import ACCOUNT, ISSUER, SnapshotApp, enrol_screen, steady_cursor
 from tests.support.ui_driving import PUBLIC_TEST_SECRET
@@ -39,8 +43,9 @@ from totp_tui.ui.widgets.qr_code import QrCode
 
 SIZE = (80, 24)
 URI = build_key_uri(ISSUER, ACCOUNT, PUBLIC_TEST_SECRET)
-# 54 characters: with this key the code is version 7 (45 modules), 47 columns and 24 rows
-# of half blocks with a 1-module quiet zone. Beside the text it needs 83x25.
+# 54 characters: with this key the code is version 7 (45 modules), 49 columns and 25 rows
+# with its 2-module quiet zone: taller than 80x24 even alone. Beside the text (34 columns,
+# and the footer's row) it needs 83x26.
 LONG_ACCOUNT = ("firstname.lastname@example-corp.com" * 2)[:54]
 LONG_URI = build_key_uri(ISSUER, LONG_ACCOUNT, PUBLIC_TEST_SECRET)
 KEY_GROUP = PUBLIC_TEST_SECRET[:4]
@@ -70,21 +75,46 @@ def cells(app: App[Any], theme: TerminalTheme = DARK_THEME) -> Screen:
     return cells_from_textual(cast("App[object]", app), theme.fg, theme.bg)
 
 
+def whole(screen: Screen) -> Region:
+    return Region(0, 0, screen.width, screen.height)
+
+
 def read(app: App[Any], theme: TerminalTheme = DARK_THEME) -> list[str]:
-    """The codes a camera reads from the whole screen (an ASCII code has no half blocks
-    for decode_qr to look for; zxing finds it in the picture)."""
+    """The codes a camera reads from the whole screen, each with at least 2 modules of
+    paper around it (fewer fails the test)."""
     screen = cells(app, theme)
-    return decode_qr(screen, Region(0, 0, screen.width, screen.height))
+    texts = decode_qr(screen, whole(screen))
+    for code in read_codes(screen):
+        zone = quiet_modules(screen, code)
+        assert zone >= 2, f"{zone} module(s) of quiet zone on a {theme.name} terminal"
+    return texts
 
 
 def reads_on_both_themes(app: App[Any], uri: str = URI) -> bool:
     return read(app, DARK_THEME) == [uri] and read(app, LIGHT_THEME) == [uri]
 
 
-def block_columns(app: App[Any]) -> int:
-    """How many columns the code's half blocks span (the code without its quiet zone)."""
-    columns = {x for row in cells(app).rows for x, cell in enumerate(row) if cell.char in BLOCKS}
-    return max(columns) - min(columns) + 1 if columns else 0
+def the_code(app: App[Any]) -> FoundCode:
+    """Where the one code on the screen is (its symbol, without the quiet zone)."""
+    screen = cells(app)
+    [code] = read_codes(screen, whole(screen))
+    return code
+
+
+def symbol_columns(app: App[Any]) -> int:
+    """How many columns the code spans without its quiet zone (modules x cells each)."""
+    return the_code(app).cells().width
+
+
+def shows_a_code(app: App[Any]) -> bool:
+    """Whether any part of a code is on the screen: a half block, or a cell in the
+    drawing's explicit black or white (a code drawn two cells per module has no glyph)."""
+    if shows_half_blocks(app):
+        return True
+    black_or_white = {(0, 0, 0), (255, 255, 255)}
+    return any(
+        cell.bg in black_or_white for row in cells(app).rows for cell in row if cell.char == " "
+    )
 
 
 def footer_text(app: App[Any]) -> str:
@@ -114,9 +144,9 @@ class TestZoom:
             # Alone and centred on paper across the whole screen.
             qr = pilot.app.screen.query_one(QrCode)
             assert tuple(qr.region) == (0, 0, 80, 23)
-            row = cells(pilot.app).rows[12]
-            inked = [x for x, cell in enumerate(row) if cell.char in BLOCKS]
-            assert abs(inked[0] - (79 - inked[-1])) <= 2, "the zoomed code is not centred"
+            symbol = the_code(pilot.app).cells()
+            assert abs(symbol.left - (80 - symbol.right)) <= 1, "the zoomed code is not centred"
+            assert quiet_modules(cells(pilot.app), the_code(pilot.app)) == 4, "paper all round"
 
             await press(pilot, "z")
             assert pilot.app.screen.maximized is None
@@ -154,38 +184,56 @@ class TestZoom:
             await press(pilot, "enter")  # the control: zoomed out, Enter checks the field
             assert shows(pilot.app, "Type the 6-digit code")
 
-    async def test_a_big_terminal_gets_bigger_modules(self) -> None:
-        async with app_showing().run_test(size=(200, 60)) as pilot:
+    @pytest.mark.parametrize(
+        ("size", "scale"),
+        # 1 or an even scale: at 3 the split cells would show seams (totp_tui.authenticator.qr).
+        [((200, 63), 2), ((200, 62), 2), ((122, 63), 2), ((160, 45), 2), ((100, 40), 1)],
+    )
+    async def test_a_big_terminal_gets_the_biggest_modules_that_fit(
+        self, size: tuple[int, int], scale: int
+    ) -> None:
+        # Version 5: 37 modules, 41 with the quiet zone, so 41*scale x ceil(41*scale/2)
+        # cells; the footer keeps its row when the code fits without it.
+        async with app_showing().run_test(size=size) as pilot:
             await steady_cursor(pilot)
-            assert block_columns(pilot.app) == 37  # version 5, one column per module
+            assert symbol_columns(pilot.app) == 37  # beside the text, one column per module
             await press(pilot, "z")
-            assert block_columns(pilot.app) == 3 * 37  # 117x59 cells with a 1-module zone
+            assert symbol_columns(pilot.app) == scale * 37
             assert reads_on_both_themes(pilot.app)
 
-    async def test_a_code_too_big_beside_the_text_fits_alone_in_80x24(self) -> None:
-        async with app_showing(long_account_screen).run_test(size=SIZE) as pilot:
+    async def test_a_code_too_big_beside_the_text_fits_alone_with_the_footer_s_row(
+        self,
+    ) -> None:
+        async with app_showing(long_account_screen).run_test(size=(80, 25)) as pilot:
             await steady_cursor(pilot)
-            assert shows(pilot.app, "The terminal is too small for the QR code (it needs 83x25)")
+            assert shows(pilot.app, "The terminal is too small for the QR code (it needs 83x26)")
             assert shows(pilot.app, "press z to show it alone")
-            assert not shows_half_blocks(pilot.app)
+            assert not shows_a_code(pilot.app)
 
             await press(pilot, "z")
-            # 24 rows of code: the footer gives its row up while the code is zoomed.
+            # 25 rows of code: the footer gives its row up while the code is zoomed.
             assert reads_on_both_themes(pilot.app, LONG_URI)
+            assert shows_a_code(pilot.app)  # the control for the checks around it
             assert "Back" not in footer_text(pilot.app)
 
             await press(pilot, "escape")
             assert "z Zoom QR" in footer_text(pilot.app)
-            assert not shows_half_blocks(pilot.app), "a code that does not fit came back"
+            assert not shows_a_code(pilot.app), "a code that does not fit came back"
             assert shows(pilot.app, "too small")
 
-    async def test_too_small_even_alone_says_so_and_draws_no_code(self) -> None:
-        async with app_showing(long_account_screen).run_test(size=(60, 20)) as pilot:
+    @pytest.mark.parametrize("size", [SIZE, (60, 20)])
+    async def test_too_small_even_alone_says_so_and_draws_no_code(
+        self, size: tuple[int, int]
+    ) -> None:
+        # At 80x24 the 49x25 code lacks one row: it is not squeezed into a 1-module zone.
+        async with app_showing(long_account_screen).run_test(size=size) as pilot:
             await steady_cursor(pilot)
+            assert shows(pilot.app, "The terminal is too small for the QR code (it needs 83x26)")
             assert not shows(pilot.app, "press z to show it alone")
             await press(pilot, "z")
-            assert shows(pilot.app, "too small for the QR code even on its own: it needs 47x24")
-            assert not shows_half_blocks(pilot.app)
+            assert shows(pilot.app, "too small for the QR code even on its own: it needs 49x25")
+            assert not shows_a_code(pilot.app)
+            assert read(pilot.app, DARK_THEME) == read(pilot.app, LIGHT_THEME) == []
             await press(pilot, "z")
             assert shows(pilot.app, "Code from the app")
 
@@ -248,7 +296,8 @@ class TestNoColor:
 
 class TestAsciiCode:
     async def test_spaces_only_and_it_reads(self) -> None:
-        async with app_showing(ascii_qr=True).run_test(size=(130, 45)) as pilot:
+        # 82x41 cells with the 2-module zone (two columns per module), 116x42 beside the text.
+        async with app_showing(ascii_qr=True).run_test(size=(116, 42)) as pilot:
             await steady_cursor(pilot)
             assert not shows_half_blocks(pilot.app)
             assert reads_on_both_themes(pilot.app)
@@ -256,17 +305,19 @@ class TestAsciiCode:
     async def test_at_80x24_it_says_too_small_and_shows_the_key(self) -> None:
         async with app_showing(ascii_qr=True).run_test(size=SIZE) as pilot:
             await steady_cursor(pilot)
-            assert shows(pilot.app, "The terminal is too small for the QR code (it needs 114x40)")
+            assert shows(pilot.app, "The terminal is too small for the QR code (it needs 116x42)")
             assert shows(pilot.app, "Type this key into your authenticator app")
             assert shows(pilot.app, KEY_GROUP)
             assert read(pilot.app) == []
             await press(pilot, "z")
-            assert shows(pilot.app, "too small for the QR code even on its own: it needs 78x39")
+            assert shows(pilot.app, "too small for the QR code even on its own: it needs 82x41")
 
-    async def test_zoomed_on_a_big_terminal(self) -> None:
-        async with app_showing(ascii_qr=True).run_test(size=(100, 42)) as pilot:
+    @pytest.mark.parametrize("size", [(115, 42), (116, 41)])
+    async def test_zoomed_on_a_big_terminal(self, size: tuple[int, int]) -> None:
+        async with app_showing(ascii_qr=True).run_test(size=size) as pilot:
             await steady_cursor(pilot)
-            assert read(pilot.app) == []  # 114x40 beside the text: too small
+            assert read(pilot.app) == []  # 116x42 beside the text: too small
+            assert shows(pilot.app, "too small")
             await press(pilot, "z")
             assert reads_on_both_themes(pilot.app)
 

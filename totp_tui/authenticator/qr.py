@@ -3,6 +3,19 @@
 Pure functions, no Textual: the widget colours the lines (black ink on white paper, whatever
 the theme), and the tests decode them back.
 
+A cell whose two modules match is a space in that colour's background: solid runs of ink or
+paper fill whole cells in every terminal. Emulators that draw the font's own block glyphs
+(xterm with an outline font, PuTTY) make them about a pixel short of the row, at the top or
+at the bottom depending on the font size, and drawing ink with glyphs left a light seam
+through the ink at every text row, which zbar could not read at all.
+
+A cell whose modules differ needs a half block, and a short glyph exposes the background at
+the edge the glyph touches: ▀ at the top edge, ▄ at the bottom one. That is harmless where
+the colour across that edge is the background's anyway, so each such cell takes the half
+block whose edge meets a neighbour of the background's colour: ▀ (top module's colour over
+the bottom one's) unless the module above continues its top, then ▄ (bottom module's colour
+over the top one's). A seam is left only where both edges continue, far fewer rows than all.
+
 Terminals without Unicode get an ASCII drawing instead: two cells per module, `ASCII_INK`
 marking ink, which the widget shows as spaces in reverse video (the lines never reach the
 terminal as they are). Zoomed, a module takes `scale` times as many cells each way.
@@ -12,17 +25,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-# Top module, bottom module -> character, with "ink" as the foreground colour.
-_HALF_BLOCKS = {
-    (False, False): " ",
-    (True, False): "\u2580",  # ▀
-    (False, True): "\u2584",  # ▄
-    (True, True): "\u2588",  # █
-}
+UPPER_HALF = "\u2580"  # ▀
+LOWER_HALF = "\u2584"  # ▄
 
-# Decoders read a 1-module quiet zone when the surroundings contrast; 2 is safer.
-PREFERRED_QUIET_ZONE = 2
-MINIMUM_QUIET_ZONE = 1
+# Decoders read a 1-module quiet zone only when the surroundings contrast; a phone held at
+# an angle to a window edge often does not see them, so every drawing keeps 2.
+QUIET_ZONE = 2
 
 # In ASCII drawings: a cell of ink (the widget draws it as a space in reverse video).
 ASCII_INK = "#"
@@ -42,12 +50,17 @@ class QrMatrix:
 
 @dataclass(frozen=True)
 class QrDrawing:
-    """Lines of half-block characters; ink (dark module) is the foreground."""
+    """Lines of characters, and for half blocks which cells have ink as their background.
+
+    Half blocks: `ink_behind[row][col]` says the cell's background is ink (and a half block
+    in it is paper); otherwise its background is paper (and a half block in it is ink).
+    ASCII: ASCII_INK / ASCII_PAPER cells, two per module; `ink_behind` is empty."""
 
     lines: tuple[str, ...]
     quiet_zone: int
     scale: int = 1  # cells per module (half-block rows count as halves)
-    ascii: bool = False  # ASCII_INK / ASCII_PAPER cells, two per module, not half blocks
+    ascii: bool = False
+    ink_behind: tuple[tuple[bool, ...], ...] = ()
 
     @property
     def width(self) -> int:
@@ -106,12 +119,28 @@ def _ink_grid(matrix: QrMatrix, quiet_zone: int, scale: int) -> list[list[bool]]
 def draw(matrix: QrMatrix, quiet_zone: int, scale: int = 1) -> QrDrawing:
     """Half blocks: one column and half a row per pixel, `scale` pixels per module."""
     pixels = _ink_grid(matrix, quiet_zone, scale)
-    paper = [False] * len(pixels)
-    lines = []
+    paper = [False] * len(pixels[0]) if pixels else []
+
+    def pixel_row(row: int) -> list[bool]:
+        return pixels[row] if 0 <= row < len(pixels) else paper
+
+    lines, ink_behind = [], []
     for row in range(0, len(pixels), 2):
-        top, bottom = pixels[row], pixels[row + 1] if row + 1 < len(pixels) else paper
-        lines.append("".join(_HALF_BLOCKS[t, b] for t, b in zip(top, bottom, strict=True)))
-    return QrDrawing(tuple(lines), quiet_zone, scale)
+        above, top, bottom = pixel_row(row - 1), pixel_row(row), pixel_row(row + 1)
+        chars, behind = [], []
+        for column, (t, b) in enumerate(zip(top, bottom, strict=True)):
+            if t == b:
+                chars.append(" ")
+                behind.append(b)
+            elif above[column] != t:  # ▀'s top edge meets the background's colour
+                chars.append(UPPER_HALF)
+                behind.append(b)
+            else:
+                chars.append(LOWER_HALF)
+                behind.append(t)
+        lines.append("".join(chars))
+        ink_behind.append(tuple(behind))
+    return QrDrawing(tuple(lines), quiet_zone, scale, ink_behind=tuple(ink_behind))
 
 
 def draw_ascii(matrix: QrMatrix, quiet_zone: int, scale: int = 1) -> QrDrawing:
@@ -123,28 +152,31 @@ def draw_ascii(matrix: QrMatrix, quiet_zone: int, scale: int = 1) -> QrDrawing:
 
 
 def fit(matrix: QrMatrix, columns: int, rows: int, *, ascii: bool = False) -> QrDrawing | None:
-    """The drawing with the widest quiet zone that fits, or None: never a cropped code."""
-    for quiet_zone in (PREFERRED_QUIET_ZONE, MINIMUM_QUIET_ZONE):
-        width, height = drawing_size(matrix, quiet_zone, ascii=ascii)
-        if width <= columns and height <= rows:
-            return (draw_ascii if ascii else draw)(matrix, quiet_zone)
+    """The drawing with its quiet zone, if it fits; None: never a cropped code."""
+    width, height = drawing_size(matrix, QUIET_ZONE, ascii=ascii)
+    if width <= columns and height <= rows:
+        return (draw_ascii if ascii else draw)(matrix, QUIET_ZONE)
     return None
 
 
 def fit_zoomed(
     matrix: QrMatrix, columns: int, rows: int, *, ascii: bool = False
 ) -> QrDrawing | None:
-    """The biggest modules that fit (then the widest quiet zone), or None.
+    """The biggest modules that fit, with the quiet zone, or None.
 
-    The zoomed code is shown alone on paper that fills the screen, so module size matters
-    more than the drawing's own quiet zone: the paper around it widens the zone anyway.
+    Half blocks grow from 1 to even scales only: at an even scale every module is whole
+    cells of background colour, with no glyph at all, while at 3, 5... cells split between
+    two modules sit between runs of the same colour above and below, where any half block
+    a terminal draws short leaves a seam (see the module's docstring). The zoomed code is
+    shown alone on paper that fills the screen, which widens its quiet zone further.
     """
     if matrix.size == 0:
         return None
-    width_at_one, _ = drawing_size(matrix, MINIMUM_QUIET_ZONE, ascii=ascii)
-    for scale in range(max(1, columns // width_at_one), 0, -1):
-        for quiet_zone in (PREFERRED_QUIET_ZONE, MINIMUM_QUIET_ZONE):
-            width, height = drawing_size(matrix, quiet_zone, scale=scale, ascii=ascii)
-            if width <= columns and height <= rows:
-                return (draw_ascii if ascii else draw)(matrix, quiet_zone, scale)
+    width_at_one, _ = drawing_size(matrix, QUIET_ZONE, ascii=ascii)
+    largest = max(1, columns // width_at_one)
+    scales = range(largest, 0, -1) if ascii else [*range(largest - largest % 2, 1, -2), 1]
+    for scale in scales:
+        width, height = drawing_size(matrix, QUIET_ZONE, scale=scale, ascii=ascii)
+        if width <= columns and height <= rows:
+            return (draw_ascii if ascii else draw)(matrix, QUIET_ZONE, scale)
     return None

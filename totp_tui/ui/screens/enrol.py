@@ -30,7 +30,7 @@ def clock_warning(offset: float) -> str:
 
 
 # The text column beside the QR: wide enough for the key's groups and the messages.
-SIDE_WIDTH = 36
+SIDE_WIDTH = 34
 FOOTER_ROWS = 1
 
 
@@ -134,6 +134,9 @@ class EnrolScreen(WizardScreen):
 
     def on_mount(self) -> None:
         self.query_one("#too-small").display = False
+        # Fitted now, so that the first paint has the code; the resize that follows finds
+        # the same drawing and draws nothing again.
+        self.layout_qr(self.app.size.width, self.app.size.height)
         self.query_one("#code", Input).focus()
 
     def on_resize(self, event: events.Resize) -> None:

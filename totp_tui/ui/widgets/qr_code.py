@@ -1,4 +1,5 @@
-"""The QR code, drawn with half blocks in black ink on white paper whatever the theme.
+"""The QR code, drawn in black ink on white paper whatever the theme: solid cells are
+background colour, mixed ones a half block over it (totp_tui.authenticator.qr.draw).
 
 Phone scanners expect dark modules on a light ground; a code drawn in the theme's colours is
 inverted on a dark terminal and many apps refuse it, so the colours are explicit here.
@@ -27,7 +28,15 @@ from rich.style import Style
 from rich.text import Text
 from textual.widgets import Footer, Static
 
-from totp_tui.authenticator.qr import ASCII_INK, QrDrawing, QrMatrix, drawing_size, fit, fit_zoomed
+from totp_tui.authenticator.qr import (
+    ASCII_INK,
+    QUIET_ZONE,
+    QrDrawing,
+    QrMatrix,
+    drawing_size,
+    fit,
+    fit_zoomed,
+)
 from totp_tui.ui.terminal_caps import caps_of
 
 if TYPE_CHECKING:
@@ -41,10 +50,9 @@ NOT_REVERSED = Style(reverse=False)
 
 
 def pens(no_color: bool, dark_terminal: bool) -> tuple[Style, Style]:
-    """(paper, ink): the styles of a blank cell of paper and of a blank cell of ink.
-
-    Half blocks are written with the paper style: the block itself, in the foreground
-    colour, is the ink."""
+    """(paper, ink): the styles of a cell whose background is paper, and of one whose
+    background is ink. In each, the foreground is the other colour: a half block written
+    with it shows its module in that colour."""
     if not no_color:
         return INK_ON_PAPER, INK_ON_PAPER + REVERSE
     if dark_terminal:
@@ -56,30 +64,35 @@ def drawing_text(
     drawing: QrDrawing, paper: Style, ink: Style, width: int = 0, height: int = 0
 ) -> Text:
     """The drawing as styled text, centred on paper of width x height cells when those are
-    larger than the drawing."""
+    larger than the drawing. Runs of cells with the same background share one style, so a
+    row costs a few colour changes, not one per cell."""
     left = max(0, (width - drawing.width) // 2)
     top = max(0, (height - drawing.height) // 2)
     full_width = max(width, drawing.width)
-    blank = " " * full_width
-    rows = [blank] * top
-    rows += [
-        " " * left + line + " " * (full_width - left - drawing.width) for line in drawing.lines
-    ]
-    rows += [blank] * max(0, height - len(rows))
+    right = full_width - left - drawing.width
+    blank_row = " " * full_width
     text = Text(no_wrap=True, end="")
-    for index, row in enumerate(rows):
+    rows = max(height, top + drawing.height)
+    for index in range(rows):
         if index:
             text.append("\n")
-        if not drawing.ascii:
-            text.append(row, paper)
+        line = index - top
+        if not 0 <= line < drawing.height:
+            text.append(blank_row, paper)
             continue
-        for char, run in itertools.groupby(row):
-            text.append(" " * len(list(run)), ink if char == ASCII_INK else paper)
+        text.append(" " * left, paper)
+        if drawing.ascii:
+            cells = [(char == ASCII_INK, " ") for char in drawing.lines[line]]
+        else:
+            cells = list(zip(drawing.ink_behind[line], drawing.lines[line], strict=True))
+        for inked, run in itertools.groupby(cells, key=lambda cell: cell[0]):
+            text.append("".join(char for _, char in run), ink if inked else paper)
+        text.append(" " * right, paper)
     return text
 
 
 class QrCode(Static):
-    """Shows a QrMatrix at the largest quiet zone that fits the space it is given, or nothing.
+    """Shows a QrMatrix with its quiet zone if it fits the space it is given, or nothing.
 
     The owner calls `fit_into(columns, rows)` on resize; it answers whether the code fits.
     A code that does not fit is never drawn cropped.
@@ -94,6 +107,7 @@ class QrCode(Static):
         super().__init__("", id=id)
         self._matrix = matrix
         self.drawing: QrDrawing | None = None
+        self._fitted = False  # fit_into has drawn (or hidden) the code at least once
         self._zoomed_view: tuple[tuple[object, ...], Text] | None = None
         # Textual moves focus off widgets a maximized one hides; it comes back on zoom out.
         self._focus_before_zoom: Widget | None = None
@@ -117,16 +131,20 @@ class QrCode(Static):
         self.watch(self.screen, "maximized", self._zoom_changed, init=False)
 
     def smallest_size(self) -> tuple[int, int]:
-        """(columns, rows) the code needs with the minimum quiet zone."""
-        return drawing_size(self._matrix, 1, ascii=self.ascii)
+        """(columns, rows) the code needs, with its quiet zone."""
+        return drawing_size(self._matrix, QUIET_ZONE, ascii=self.ascii)
 
     def fits_alone(self, columns: int, rows: int) -> bool:
         """Whether the zoomed code would fit a screen of columns x rows."""
         return fit_zoomed(self._matrix, columns, rows, ascii=self.ascii) is not None
 
     def fit_into(self, columns: int, rows: int) -> bool:
-        self.drawing = fit(self._matrix, columns, rows, ascii=self.ascii)
-        self._redraw()
+        drawing = fit(self._matrix, columns, rows, ascii=self.ascii)
+        if drawing != self.drawing or not self._fitted:
+            # Only a change is drawn again: each redraw of the code is ~10 KB to the terminal.
+            self._fitted = True
+            self.drawing = drawing
+            self._redraw()
         return self.drawing is not None
 
     # Zoom -----------------------------------------------------------------------------------
