@@ -6,9 +6,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 # Debian packages the tests and the demo rely on: tmux drives the real process in the
-# end-to-end tests; gnome-keyring, dbus and libsecret-tools give a real Secret Service.
-DEBIAN_PACKAGES := tmux gnome-keyring dbus libsecret-tools
-DEBIAN_COMMANDS := tmux gnome-keyring-daemon dbus-run-session secret-tool
+# end-to-end tests; gnome-keyring, dbus and libsecret-tools give a real Secret Service; xvfb,
+# xterm, xdotool and fonts-dejavu-core run the real-terminal test (xterm with an outline
+# font), whose screenshots zbar (libzbar0, through pyzbar) reads.
+DEBIAN_PACKAGES := tmux gnome-keyring dbus libsecret-tools xvfb xterm xdotool fonts-dejavu-core libzbar0
 
 .PHONY: install system-deps demo test lint format screenshots bench clean
 
@@ -22,7 +23,9 @@ $(STAMP): pyproject.toml
 
 # Installs what is missing with apt-get when run as root; otherwise says what to install.
 system-deps:
-	@missing=""; for c in $(DEBIAN_COMMANDS); do command -v $$c >/dev/null 2>&1 || missing="$$missing $$c"; done; \
+	@missing=""; for p in $(DEBIAN_PACKAGES); do \
+		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; \
+	done; \
 	if [ -n "$$missing" ]; then \
 		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 			echo "Installing Debian packages ($$missing missing): $(DEBIAN_PACKAGES)"; \

@@ -434,6 +434,8 @@ class TestDebugLogNamesSourcesOnly:
                 pass
 
         monkeypatch.setattr("totp_tui.ui.app.TotpApp", FakeApp)
+        # As if at a terminal: the test run has none, and the wizard refuses to start without.
+        monkeypatch.setattr("totp_tui.cli.wizard.no_terminal", lambda: None)
         # debug_log.configure changes these loggers for the process: put them back after.
         loggers = [logging.getLogger(name) for name in LOGGERS]
         before = [(list(log.handlers), log.level, log.propagate) for log in loggers]

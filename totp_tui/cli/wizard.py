@@ -7,6 +7,7 @@ import argparse
 import logging
 import os
 import sys
+import time
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
@@ -49,6 +50,22 @@ def no_terminal() -> str | None:
     return None
 
 
+def ask_background() -> bool | None:
+    """Whether the terminal is light, as it answers (None: it did not, or no need to ask)."""
+    if os.environ.get("TEXTUAL_THEME"):
+        return None  # the person chose; nothing to ask
+    from totp_tui.ui.terminal_background import terminal_is_light
+
+    try:
+        fd_in, fd_out = sys.stdin.fileno(), sys.stdout.fileno()
+    except (OSError, ValueError):  # replaced streams (an embedding program, a test runner)
+        return None
+    started = time.perf_counter()
+    light = terminal_is_light(fd_in, fd_out)
+    _log.debug("terminal background: %s in %.0f ms", light, (time.perf_counter() - started) * 1e3)
+    return light
+
+
 def _prepare_terminal() -> None:
     # Textual writes escapes like "\u2584" instead of the QR's half blocks when stdout's
     # encoding is not UTF-8 (LANG=C on many servers).
@@ -71,7 +88,7 @@ def run_wizard(
         return fail(problem)
     from totp_tui.diagnostics import debug_log
     from totp_tui.ui.app import TotpApp
-    from totp_tui.ui.terminal_caps import detect_caps
+    from totp_tui.ui.terminal_caps import detect_caps, initial_theme
 
     flags = requested or RequestedSettings()
     log_file = settings.log_file if settings else flags.log_file
@@ -86,6 +103,7 @@ def run_wizard(
     if settings and settings.sources:
         _log.debug("settings from: %s", settings.sources.log_line())
     caps = detect_caps(sys.__stdout__, ascii_qr)  # before the stream is made UTF-8
+    light = ask_background()  # before Textual reads the terminal: the answer is no key
     _prepare_terminal()
     # Textual renders in this thread and writes each frame to the terminal from another.
     # At Python's default switch interval (5 ms), the writer waited ~11 ms for the GIL to
@@ -101,6 +119,9 @@ def run_wizard(
         kiosk=kiosk,
     )
     app.terminal_caps = caps
+    theme = initial_theme(os.environ, light)
+    if theme is not None:
+        app.theme = theme
     app.run()
     if log_path:
         print(f"totp-tui: log written to {log_path}", file=sys.stderr)

@@ -16,8 +16,9 @@ Facts this rests on (Textual 8.2.8, rich 15.0), measured under tmux 3.3a:
   `:nocolor` pseudo-class to show the input cursor in reverse video.
 - Light or dark: Textual cannot tell. It never asks the terminal (no OSC 11 query, and its
   input parser would turn a reply into keystrokes); it starts in TEXTUAL_THEME or
-  textual-dark. Some terminals (rxvt, Konsole, and programs that set it) say it in
-  COLORFGBG, "foreground;background" in ANSI numbers, which vim reads the same way.
+  textual-dark. cli.wizard asks before Textual starts (ui/terminal_background.py). Some
+  terminals (rxvt, Konsole, and programs that set it) also say it in COLORFGBG,
+  "foreground;background" in ANSI numbers, which vim reads the same way.
 - Unicode: Python 3.7+ writes UTF-8 in the C/POSIX locale (PEP 538/540), so the output
   encoding is not UTF-8 only when the locale names another charset (ISO-8859-1, KOI8-R...)
   or PYTHONIOENCODING / PYTHONUTF8=0 says so. That encoding is the user's declaration of
@@ -83,11 +84,13 @@ def terminal_is_light(environ: Mapping[str, str]) -> bool | None:
     return int(background) not in _DARK_BACKGROUNDS
 
 
-def initial_theme(environ: Mapping[str, str]) -> str | None:
-    """The theme to start in, or None for Textual's choice (TEXTUAL_THEME wins if set)."""
+def initial_theme(environ: Mapping[str, str], answered: bool | None = None) -> str | None:
+    """The theme to start in, or None for Textual's choice. TEXTUAL_THEME wins if set; then
+    what the terminal answered about its background (ui/terminal_background.py: True light,
+    False dark); then COLORFGBG, which may be stale (inherited from another terminal)."""
     if environ.get("TEXTUAL_THEME"):
         return None
-    light = terminal_is_light(environ)
+    light = answered if answered is not None else terminal_is_light(environ)
     if light is None:
         return None
     return LIGHT_THEME if light else DARK_THEME
