@@ -21,7 +21,7 @@ from totp_tui.ui.app import TotpApp
 from totp_tui.ui.controller import WizardController
 from totp_tui.ui.screens.enrol import EnrolScreen
 from totp_tui.ui.screens.sign_in import SignInScreen
-from totp_tui.ui.widgets.countdown import SessionCountdown, format_remaining
+from totp_tui.ui.widgets.countdown import SessionCountdown, countdown_text, format_remaining
 
 
 def response_dated(seconds_from_now: float, now: float) -> dict[str, object]:
@@ -50,6 +50,19 @@ def test_remaining_time_rounds_up() -> None:
     assert format_remaining(179.2) == "3:00"
     assert format_remaining(0.2) == "0:01"
     assert format_remaining(-3) == "0:00"
+
+
+def test_whole_minutes_until_the_last_one_then_seconds() -> None:
+    """The text changes once a minute while there is time (each change is a redraw and
+    bytes on a slow link), every second in the last minute."""
+    assert countdown_text(179.2) == "Session ends in 3 min"
+    assert countdown_text(120.5) == "Session ends in 3 min"  # rounded up, never too hopeful
+    assert countdown_text(61) == "Session ends in 2 min"
+    assert countdown_text(60) == "Session ends in 1:00"
+    assert countdown_text(45) == "Session ends in 0:45"
+    assert countdown_text(30) == "Only 0:30 left: type the code now"
+    # From 2:59 down to 1:01: two texts, so two redraws in two minutes.
+    assert len({countdown_text(179 - tick) for tick in range(119)}) == 2
 
 
 class EnrolOnly(TotpApp):
