@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -32,6 +33,7 @@ POOL = ["--user-pool-id", "us-east-1_AbC123", "--client-id", "1example23456789"]
             " (the app client's sign-in session length), not 20",
         ),
         ([*POOL, "--session-minutes", "2"], "from 3 to 15"),
+        ([*POOL, "--idle-minutes", "5"], "--idle-minutes applies to --kiosk only"),
     ],
 )
 def test_bad_values_exit_2_with_one_line(
@@ -78,6 +80,23 @@ def test_help_describes_the_new_settings() -> None:
     assert "USER_AUTH (choice-based sign-in; the app client must allow ALLOW_USER_AUTH)" in text
     assert "--session-minutes MINUTES" in text
     assert "sign-in session length, 3-15 (default 3)" in text
+
+
+def test_help_names_the_subcommands_first() -> None:
+    usage = build_parser().format_help().split("\n\n")[0]
+    assert "totp-tui {demo,profiles,admin} ... (each has --help)" in usage
+
+
+def test_a_log_file_in_a_missing_folder_is_refused_and_creates_no_folder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    missing = tmp_path / "typo" / "deeper"
+    assert main([*POOL, "--log-file", str(missing / "totp.log")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1, err
+    assert f"cannot write the log file {missing / 'totp.log'}: its folder {missing}" in err
+    assert "does not exist" in err
+    assert not (tmp_path / "typo").exists()
 
 
 def test_aws_cli_timeout_spellings_are_accepted() -> None:
@@ -160,3 +179,32 @@ def test_console_script_is_installed() -> None:
     result = subprocess.run([str(script), "--help"], capture_output=True, text=True, timeout=30)
     assert result.returncode == 0
     assert "--user-pool-id" in result.stdout
+
+
+def test_kiosk_refuses_to_start_without_a_writable_audit_log(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    no_wizard: None,
+) -> None:
+    state = tmp_path / "not-a-folder"
+    state.write_text("")  # XDG_STATE_HOME pointing at a file: nothing can be made under it
+    monkeypatch.setenv("XDG_STATE_HOME", str(state))
+    assert main([*POOL, "--kiosk"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1, err
+    assert f"its audit log {state / 'totp-tui' / 'audit.jsonl'} cannot be written" in err
+    assert "XDG_STATE_HOME" in err
+
+
+def test_kiosk_starts_with_a_writable_audit_log(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    started: list[object] = []
+    monkeypatch.setattr(
+        "totp_tui.cli.main.run_wizard", lambda *_, **options: started.append(options) or 0
+    )
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path))
+    assert main([*POOL, "--kiosk"]) == 0
+    assert len(started) == 1
+    assert (tmp_path / "totp-tui" / "audit.jsonl").exists()

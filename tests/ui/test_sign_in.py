@@ -140,3 +140,39 @@ async def test_second_enter_while_signing_in_sends_no_second_request(
         await arrive(pilot, NewPasswordScreen)
         await app.workers.wait_for_complete()
     assert calls.count("InitiateAuth") == 1
+
+
+async def test_a_message_asking_for_a_field_goes_once_it_is_typed_in(
+    settings: Settings, calls: CognitoCalls
+) -> None:
+    app = TotpApp(settings, client_factory=calls)
+    async with app.run_test(size=SIZE) as pilot:
+        await arrive(pilot, SignInScreen)
+        await pilot.press("enter")
+        assert shows(app, "Type your username.")
+        await pilot.press("j")
+        await pilot.pause()
+        assert not shows(app, "Type your username."), "the message outlived its cause"
+        await pilot.press("tab", "enter")
+        assert shows(app, "Type your password.")
+        await pilot.press("x")
+        await pilot.pause()
+        assert not shows(app, "Type your password.")
+        assert calls.count("InitiateAuth") == 0
+
+
+async def test_a_username_longer_than_cognito_allows_is_not_sent(
+    settings: Settings, calls: CognitoCalls
+) -> None:
+    app = TotpApp(settings, client_factory=calls)
+    async with app.run_test(size=SIZE) as pilot:
+        await arrive(pilot, SignInScreen)
+        await paste(pilot, "u" * 129)
+        await pilot.press("tab")
+        await paste(pilot, "Some-Password-1")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert shows(app, "A username has at most 128 characters; this one has 129.")
+        assert focused_id(app) == "username"
+        assert isinstance(app.screen, SignInScreen)
+        assert calls.count("InitiateAuth") == 0

@@ -41,9 +41,33 @@ class _VersionAction(argparse.Action):
         parser.exit()
 
 
+DEFAULT_IDLE_MINUTES = 2.0
+
+
+def audit_log_problem() -> str | None:
+    """Why kiosk mode's audit log cannot be written (opened for append, created if need
+    be), or None."""
+    from totp_tui.helpdesk.audit import AuditLog
+
+    log = AuditLog()
+    try:
+        with log:
+            pass
+    except OSError as error:
+        return (
+            f"--kiosk audits every enrolment, and its audit log {log.path} cannot be written "
+            f"({error.strerror}). Point XDG_STATE_HOME at a writable folder, or fix the "
+            "file's permissions."
+        )
+    return None
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="totp-tui",
+        # The subcommands have parsers of their own (main() dispatches before this one):
+        # named in the usage line, so --help shows them first.
+        usage="%(prog)s [options]\n       %(prog)s {demo,profiles,admin} ... (each has --help)",
         description=(
             "Enrol an Amazon Cognito user in authenticator-app (TOTP) MFA, in the terminal. "
             "`totp-tui demo` runs it against a local Cognito; `totp-tui profiles` lists, shows, "
@@ -91,7 +115,6 @@ def build_parser() -> argparse.ArgumentParser:
     desk.add_argument(
         "--idle-minutes",
         type=float,
-        default=2.0,
         metavar="MINUTES",
         help="kiosk: wipe and start over after this long without a key press (default 2)",
     )
@@ -140,6 +163,8 @@ def _main(argv: list[str]) -> int:
             "--access-token and --session need the pool: "
             "--user-pool-id and --client-id, or --profile"
         )
+    if args.idle_minutes is not None and not args.kiosk:
+        return fail("--idle-minutes applies to --kiosk only: add --kiosk, or leave it out")
     if args.kiosk and not (flags.user_pool_id or requested_profile_name(flags, os.environ)):
         return fail("--kiosk needs a fixed pool: --profile NAME, or --user-pool-id and --client-id")
     if not (flags.user_pool_id or flags.client_id or requested_profile_name(flags, os.environ)):
@@ -161,9 +186,13 @@ def _main(argv: list[str]) -> int:
 
         from totp_tui.ui.start_options import Kiosk
 
-        if not 0 < args.idle_minutes <= 24 * 60:
+        idle_minutes = DEFAULT_IDLE_MINUTES if args.idle_minutes is None else args.idle_minutes
+        if not 0 < idle_minutes <= 24 * 60:
             return fail("--idle-minutes must be more than 0 and at most a day")
+        problem = audit_log_problem()
+        if problem:  # a helpdesk desk must not enrol anyone it cannot audit
+            return fail(problem)
         # No usernames kept or saved, no profile written: the next person starts clean.
         settings = replace(settings, save=False, username="")
-        kiosk = Kiosk(idle_seconds=args.idle_minutes * 60)
+        kiosk = Kiosk(idle_seconds=idle_minutes * 60)
     return run_wizard(settings, start=start, ascii_qr=args.ascii_qr, kiosk=kiosk)

@@ -83,22 +83,24 @@ def run_wizard(
     ascii_qr: bool = False,
     kiosk: Kiosk | None = None,
 ) -> int:
-    problem = no_terminal()
-    if problem:
-        return fail(problem)
     from totp_tui.diagnostics import debug_log
-    from totp_tui.ui.app import TotpApp
-    from totp_tui.ui.terminal_caps import detect_caps, initial_theme
 
     flags = requested or RequestedSettings()
     log_file = settings.log_file if settings else flags.log_file
     debug = settings.debug if settings else flags.debug
-    try:
+    try:  # a bad --log-file is a bad flag: said before anything about the terminal
         log_path = debug_log.configure(
             log_file, debug, literals=[settings.client_secret or ""] if settings else []
         )
     except OSError as error:
-        return fail(f"cannot write the log file: {error.strerror}")
+        named = f" {log_file}" if log_file else ""
+        return fail(f"cannot write the log file{named}: {error.strerror}")
+    problem = no_terminal()
+    if problem:
+        return fail(problem)
+    from totp_tui.ui.app import TotpApp
+    from totp_tui.ui.terminal_caps import detect_caps, initial_theme
+
     # Names of sources only: never a value, never the client secret.
     if settings and settings.sources:
         _log.debug("settings from: %s", settings.sources.log_line())

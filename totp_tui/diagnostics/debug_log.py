@@ -22,9 +22,14 @@ def default_log_path() -> Path:
     return Path(state) / "totp-tui" / "debug.log"
 
 
-def open_private(path: Path) -> int:
-    """An append-only file descriptor readable by its owner only, whatever the umask."""
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+def open_private(path: Path, *, make_folder: bool = True) -> int:
+    """An append-only file descriptor readable by its owner only, whatever the umask.
+    `make_folder` False: a missing folder is an error (a --log-file path with a typo must
+    not create a tree of folders, as root anywhere)."""
+    if make_folder:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    elif not path.parent.is_dir():
+        raise FileNotFoundError(2, f"its folder {path.parent} does not exist", str(path))
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
     os.fchmod(fd, 0o600)  # an existing file keeps its old mode otherwise
     return fd
@@ -40,7 +45,8 @@ def configure(log_file: str | None, debug: bool, literals: Iterable[str] = ()) -
     from totp_tui.diagnostics.redaction import RedactingFilter
 
     path = Path(log_file) if log_file else default_log_path()
-    stream = os.fdopen(open_private(path), "a", encoding="utf-8")
+    # The default folder is ours to make; one the person named must exist already.
+    stream = os.fdopen(open_private(path, make_folder=not log_file), "a", encoding="utf-8")
     handler = logging.StreamHandler(stream)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     # On the handler, not a logger: every record that reaches the file passes through it,

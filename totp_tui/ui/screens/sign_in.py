@@ -18,6 +18,10 @@ if TYPE_CHECKING:
     from totp_tui.ui.start_options import DemoNotice
 
 
+# Cognito's limit for a username (and for the email or phone alias typed instead).
+MAX_USERNAME = 128
+
+
 class SignInScreen(WizardScreen):
     # Not priority bindings: Enter must come after the characters typed before it.
     BINDINGS = [
@@ -39,6 +43,7 @@ class SignInScreen(WizardScreen):
         self._username = username
         self._message = message
         self._message_ok = ok  # good news (an account confirmed), not a failure
+        self._waiting_for: Input | None = None  # the field a message asked for
         self._demo = demo
 
     def compose(self) -> ComposeResult:
@@ -104,18 +109,34 @@ class SignInScreen(WizardScreen):
         username_input = self.query_one("#username", Input)
         username = username_input.value.strip()
         password_input = self.query_one("#password", PasswordInput)
+        if len(username) > MAX_USERNAME:
+            self._ask_for(
+                username_input,
+                f"A username has at most {MAX_USERNAME} characters; this one has "
+                f"{len(username)}.",
+            )
+            return
         if self.focused is username_input and username and not password_input.value:
             password_input.focus()  # Enter after the username moves on, as in most forms
             return
         if not username:
-            self.status.error("Type your username.")
-            self.query_one("#username", Input).focus()
+            self._ask_for(username_input, "Type your username.")
             return
         if not password_input.value:
-            self.status.error("Type your password.")
-            password_input.focus()
+            self._ask_for(password_input, "Type your password.")
             return
         self.wizard.sign_in(self, username, password_input.value)
+
+    def _ask_for(self, field: Input, message: str) -> None:
+        """Say what the field needs; the message goes as soon as the field changes."""
+        self.status.error(message)
+        self._waiting_for = field
+        field.focus()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input is self._waiting_for and not self.in_flight:
+            self._waiting_for = None
+            self.status.clear()
 
     def show_error(self, message: str) -> None:
         super().show_error(message)
