@@ -112,8 +112,7 @@ class SignInScreen(WizardScreen):
         if len(username) > MAX_USERNAME:
             self._ask_for(
                 username_input,
-                f"A username has at most {MAX_USERNAME} characters; this one has "
-                f"{len(username)}.",
+                f"A username has at most {MAX_USERNAME} characters; this one has {len(username)}.",
             )
             return
         if self.focused is username_input and username and not password_input.value:
