@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -43,3 +45,19 @@ def test_an_unknown_option_is_still_refused(capsys: pytest.CaptureFixture[str]) 
         demo.run_demo(["--no-such-option"])
     assert exited.value.code == 2
     assert "unrecognized arguments" in capsys.readouterr().err
+
+
+def test_without_moto_it_names_a_package_that_exists(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(demo, "no_terminal", lambda: None)
+    monkeypatch.setitem(sys.modules, "moto", None)  # `import moto` raises ImportError
+    assert demo.run_demo([]) == 2
+    err = capsys.readouterr().err
+    assert "pip install 'moto[cognitoidp,server]==5.2.5'" in err
+    assert "totp-tui[demo]" not in err  # totp-tui is not published: no such extra to install
+
+
+def test_the_hint_matches_the_projects_own_pin() -> None:
+    pyproject = Path(__file__).resolve().parents[2] / "pyproject.toml"
+    assert f'"{demo.DEMO_REQUIREMENT}"' in pyproject.read_text()

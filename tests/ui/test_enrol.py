@@ -127,6 +127,25 @@ async def test_wrong_code_says_so_and_keeps_the_same_key(
     assert calls.count("AssociateSoftwareToken") == 1
 
 
+async def test_a_second_wrong_code_says_it_is_the_second(
+    settings: Settings, user: PoolUser, calls: CognitoCalls
+) -> None:
+    """The same message twice would look as if the Enter had done nothing."""
+    async with TotpApp(settings, client_factory=calls).run_test(size=SIZE) as pilot:
+        screen = await reach_enrol(pilot, user)
+        key = shown_key(screen)
+        for _ in range(2):
+            await paste(pilot, wrong_code(key.value))
+            await pilot.press("enter")
+            await wait_until_idle(pilot)
+        assert calls.count("VerifySoftwareToken") == 2
+        assert shows(pilot.app, "(2nd time)")
+        await paste(pilot, wrong_code(key.value))
+        await pilot.press("enter")
+        await wait_until_idle(pilot)
+        assert shows(pilot.app, "(3rd time)")
+
+
 async def test_ctrl_y_copies_the_key(settings: Settings, user: PoolUser) -> None:
     async with TotpApp(settings).run_test(size=SIZE, notifications=True) as pilot:
         screen = await reach_enrol(pilot, user)

@@ -15,6 +15,9 @@ from totp_tui.cli.output import fail
 from totp_tui.cli.wizard import no_terminal, run_wizard
 from totp_tui.config.settings import Settings
 
+# As pyproject.toml's demo extra pins it.
+DEMO_REQUIREMENT = "moto[cognitoidp,server]==5.2.5"
+
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
@@ -38,13 +41,12 @@ def run_demo(argv: Sequence[str]) -> int:
     if problem:  # before the local Cognito starts: nothing to wait for, nothing to stop
         return fail(problem)
     try:
+        import moto  # noqa: F401
+
         from totp_tui.demo.local_cognito import DEMO_USERNAME, LocalCognito, temporary_password
     except ImportError:
-        return fail("the demo needs the demo extra: pip install 'totp-tui[demo]'")
-    try:
-        import moto  # noqa: F401
-    except ImportError:
-        return fail("the demo needs the demo extra: pip install 'totp-tui[demo]'")
+        # totp-tui is not on PyPI, so no "totp-tui[demo]" to name: the package it needs.
+        return fail(f"the demo needs moto, the local Cognito: pip install '{DEMO_REQUIREMENT}'")
     from totp_tui.ui.start_options import DemoNotice
 
     print("totp-tui: starting a local Cognito on 127.0.0.1…", file=sys.stderr)

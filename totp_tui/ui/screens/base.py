@@ -14,6 +14,14 @@ if TYPE_CHECKING:
     from totp_tui.profiles import Profile, ProfileDraft
 
 
+def ordinal(number: int) -> str:
+    """1st, 2nd, 3rd, 4th... 11th, 12th, 13th, 21st."""
+    if 10 <= number % 100 <= 20:
+        return f"{number}th"
+    suffix = {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+    return f"{number}{suffix}"
+
+
 class ProfileDesk(Protocol):
     """What the profile screens ask for (ui/profile_requests.py): keyring work, answered
     later on the UI thread."""
@@ -98,6 +106,8 @@ class WizardScreen(Screen[None]):
         self.in_flight = False
         # Keys typed before the screen is set up wait for it (ui/key_order.py).
         self.takes_keys = False
+        self.last_error = ""  # the last error shown, and how many times in a row
+        self.error_repeats = 0
 
     def on_mount(self) -> None:
         # Runs after the screen's own on_mount, which asked for its first field's focus:
@@ -125,7 +135,13 @@ class WizardScreen(Screen[None]):
 
     def show_error(self, message: str) -> None:
         self.finish()
-        self.status.error(as_sentence(message))
+        text = as_sentence(message)
+        # The same text again would look as if nothing had happened: count the repeats.
+        self.error_repeats = self.error_repeats + 1 if text == self.last_error else 1
+        self.last_error = text
+        if self.error_repeats > 1:
+            text = f"{text} ({ordinal(self.error_repeats)} time)"
+        self.status.error(text)
 
     def action_submit(self) -> None:
         """Enter (the footer names it per screen). The keys typed before it have all been
