@@ -812,6 +812,32 @@ def new_users(cognito: LocalCognito, pool: DemoPool, count: int) -> list[dict[st
     return users
 
 
+def run_child(module: list[str], job: dict[str, Any], what: str) -> dict[str, Any]:
+    """Run `python -m module...` in a fresh interpreter with job as JSON on its stdin; its
+    JSON answer. A failure names the exception only, never its message (it may hold a value)."""
+    completed = subprocess.run(
+        [sys.executable, "-m", *module],
+        input=json.dumps(job),
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=180,
+        check=False,
+    )
+    try:
+        answer: dict[str, Any] = json.loads(completed.stdout)
+    except json.JSONDecodeError:
+        # The exception's name only (from the traceback's last line): never its message.
+        error = re.match(r"[\w.]+", (completed.stderr.strip().splitlines() or [""])[-1])
+        raise BenchError(
+            f"{what} failed ({error.group(0) if error else 'no output'}, "
+            f"exit {completed.returncode})"
+        ) from None
+    if "error" in answer:
+        raise BenchError(f"{what} failed: {answer['error']}")
+    return answer
+
+
 def engine_section(report: Report, cognito: LocalCognito, pool: DemoPool) -> EnrolmentTimes:
     heading("2. Enrolment through the engine (EnrolmentFlow + make_client, local Cognito)")
     srp_users = new_users(cognito, pool, 1 + ENGINE_WARM_RUNS)
@@ -824,26 +850,7 @@ def engine_section(report: Report, cognito: LocalCognito, pool: DemoPool) -> Enr
         "runs": [{"flow": "USER_SRP_AUTH", **user} for user in srp_users]
         + [{"flow": "USER_PASSWORD_AUTH", **user} for user in password_users],
     }
-    completed = subprocess.run(
-        [sys.executable, "-m", "tests.support.benchmark", "--engine-child"],
-        input=json.dumps(job),
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=180,
-        check=False,
-    )
-    try:
-        answer = json.loads(completed.stdout)
-    except json.JSONDecodeError:
-        # The exception's name only (from the traceback's last line): never its message.
-        error = re.match(r"[\w.]+", (completed.stderr.strip().splitlines() or [""])[-1])
-        raise BenchError(
-            f"the engine run failed ({error.group(0) if error else 'no output'}, "
-            f"exit {completed.returncode})"
-        ) from None
-    if "error" in answer:
-        raise BenchError(f"the engine run failed: {answer['error']}")
+    answer = run_child(["tests.support.benchmark", "--engine-child"], job, "the engine run")
     runs = [enrolment_times(run) for run in answer["runs"]]
     srp = runs[: 1 + ENGINE_WARM_RUNS]
     password_flow = runs[1 + ENGINE_WARM_RUNS :]

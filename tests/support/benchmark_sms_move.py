@@ -12,14 +12,11 @@ Never a value: only names, counts and times.
 from __future__ import annotations
 
 import json
-import re
-import subprocess
 import sys
 import time
 from typing import TYPE_CHECKING, Any
 
 from tests.support.benchmark import (
-    ROOT,
     BenchError,
     EnrolmentTimes,
     Report,
@@ -29,6 +26,7 @@ from tests.support.benchmark import (
     line,
     median,
     ms,
+    run_child,
     time_exchanges,
 )
 
@@ -132,27 +130,8 @@ def sms_users(cognito: LocalCognito, pool: DemoPool, count: int) -> list[dict[st
     return users
 
 
-def run_child(job: dict[str, Any]) -> list[dict[str, Any]]:
-    completed = subprocess.run(
-        [sys.executable, "-m", "tests.support.benchmark_sms_move", "--child"],
-        input=json.dumps(job),
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=180,
-        check=False,
-    )
-    try:
-        answer = json.loads(completed.stdout)
-    except json.JSONDecodeError:
-        # The exception's name only (from the traceback's last line): never its message.
-        error = re.match(r"[\w.]+", (completed.stderr.strip().splitlines() or [""])[-1])
-        raise BenchError(
-            f"the SMS → app run failed ({error.group(0) if error else 'no output'}, "
-            f"exit {completed.returncode})"
-        ) from None
-    if "error" in answer:
-        raise BenchError(f"the SMS → app run failed: {answer['error']}")
+def run_sms_child(job: dict[str, Any]) -> list[dict[str, Any]]:
+    answer = run_child(["tests.support.benchmark_sms_move", "--child"], job, "the SMS → app run")
     runs: list[dict[str, Any]] = answer["runs"]
     return runs
 
@@ -181,7 +160,7 @@ def sms_move_section(report: Report, cognito: LocalCognito) -> None:
         "endpoint_url": cognito.endpoint_url,
         "runs": [{"flow": name, **user} for name, _, _ in FLOWS for user in users[name]],
     }
-    runs = [enrolment_times(run) for run in run_child(job)]
+    runs = [enrolment_times(run) for run in run_sms_child(job)]
     moved = all(sms_turned_off(cognito, pool, u["username"]) for g in users.values() for u in g)
     line(
         f"pool with optional MFA, users with SMS MFA preferred; per flow 1 unmeasured + "

@@ -66,3 +66,15 @@ def burst(pilot: Pilot[None], text: str) -> None:
         else:
             key = _character_to_key(character)
         driver.send_message(events.Key(key, character))
+
+
+def keys_at_once(pilot: Pilot[None], *keys: str) -> None:
+    """Named keys (down, enter, escape...) queued at once, as one read from the terminal
+    hands them over: `burst` for keys that are not characters."""
+    from textual import events
+
+    driver = pilot.app._driver  # Pilot's own route for key events
+    assert driver is not None
+    for key in keys:
+        character = {"enter": "\r", "escape": "\x1b", "ctrl+r": "\x12"}.get(key)
+        driver.send_message(events.Key(key, character))

@@ -8,6 +8,8 @@ tests of the keyboard contract press the keys themselves.
 from __future__ import annotations
 
 import re
+import time
+from collections.abc import Callable
 from typing import Any, TypeVar, cast
 
 from textual import events
@@ -133,3 +135,26 @@ async def reach_enrol(pilot: Pilot[None], user: PoolUser) -> EnrolScreen:
     await reach_new_password(pilot, user)
     await choose_password(pilot, user.new_password, user.new_password)
     return await arrive(pilot, EnrolScreen)
+
+
+def status_kind(app: App[Any]) -> str:
+    """The status line's look: "-error" (red), "-ok" (green), "-busy" or ""."""
+    status = app.screen.query_one("#status")
+    return next((c for c in ("-error", "-ok", "-busy") if status.has_class(c)), "")
+
+
+async def until(
+    pilot: Pilot[None], ready: Callable[[], bool], what: str, seconds: float = 10.0
+) -> None:
+    """Let the app run until ready() (failing after `seconds`, naming `what`)."""
+    deadline = time.monotonic() + seconds
+    while not ready():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"waited {seconds} s for {what}")
+        await pilot.pause(0.02)
+    await pilot.pause()
+
+
+async def idle(pilot: Pilot[None]) -> None:
+    """Until the screen has no request in flight."""
+    await until(pilot, lambda: not getattr(pilot.app.screen, "in_flight", False), "the answer")

@@ -15,21 +15,27 @@ booleans before an assertion.
 from __future__ import annotations
 
 import secrets
-import time
-from collections.abc import Callable
 from typing import Any
 
 import pytest
 from botocore.stub import Stubber
-from textual import events
-from textual.app import App
 from textual.pilot import Pilot
 
 from tests.conftest import PoolUser, settings_for
 from tests.support.cognito_calls import CognitoCalls
 from tests.support.screen_reading import decode_qr
-from tests.support.ui_driving import burst
-from tests.support.wizard_steps import arrive, field, focused_id, screen_cells, shown_key, shows
+from tests.support.ui_driving import burst, keys_at_once
+from tests.support.wizard_steps import (
+    arrive,
+    field,
+    focused_id,
+    idle,
+    screen_cells,
+    shown_key,
+    shows,
+    status_kind,
+    until,
+)
 from tests.ui.conftest import SIZE
 from totp_tui.authenticator.key_uri import parse_key_uri
 from totp_tui.cognito.client import make_client
@@ -42,7 +48,6 @@ from totp_tui.ui.screens.offer import OfferScreen
 from totp_tui.ui.screens.password_reset import PasswordResetScreen
 from totp_tui.ui.screens.sign_in import SignInScreen
 
-WAIT_SECONDS = 10.0
 EMAIL = "alice@example.com"
 MASKED_EMAIL = "a***@e***"  # as the local Cognito masks EMAIL for a verified_email pool
 ANY_CODE = "123456"
@@ -103,35 +108,6 @@ def confirmed_user(local_cognito: LocalCognito, pool: DemoPool) -> PoolUser:
         UserPoolId=pool.user_pool_id, Username=user.username, Password=user.password, Permanent=True
     )
     return user
-
-
-def keys_at_once(pilot: Pilot[None], *keys: str) -> None:
-    """Named keys (escape...) queued at once, as one read from the terminal hands them over."""
-    driver = pilot.app._driver  # Pilot's own route for key events
-    assert driver is not None
-    for key in keys:
-        character = {"enter": "\r", "escape": "\x1b", "ctrl+r": "\x12"}.get(key)
-        driver.send_message(events.Key(key, character))
-
-
-def status_kind(app: App[Any]) -> str:
-    """The status line's look: "-error" (red), "-ok" (green), "-busy" or ""."""
-    status = app.screen.query_one("#status")
-    return next((c for c in ("-error", "-ok", "-busy") if status.has_class(c)), "")
-
-
-async def until(pilot: Pilot[None], ready: Callable[[], bool], what: str) -> None:
-    deadline = time.monotonic() + WAIT_SECONDS
-    while not ready():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"waited {WAIT_SECONDS} s for {what}")
-        await pilot.pause(0.02)
-    await pilot.pause()
-
-
-async def idle(pilot: Pilot[None]) -> None:
-    """Until the screen has no request in flight."""
-    await until(pilot, lambda: not getattr(pilot.app.screen, "in_flight", False), "the answer")
 
 
 async def reach_reset(pilot: Pilot[None], username: str) -> PasswordResetScreen:

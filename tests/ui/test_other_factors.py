@@ -12,13 +12,10 @@ booleans before an assertion.
 from __future__ import annotations
 
 import secrets
-import time
-from collections.abc import Callable
 from typing import Any
 
 import pytest
 from botocore.stub import Stubber
-from textual import events
 from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import Input
@@ -28,7 +25,7 @@ from tests.support.cognito_calls import CognitoCalls, FinishedCalls
 from tests.support.memory_scan import held_in_memory
 from tests.support.screen_reading import decode_qr
 from tests.support.totp_clock import code_now
-from tests.support.ui_driving import PUBLIC_TEST_SECRET, burst
+from tests.support.ui_driving import PUBLIC_TEST_SECRET, burst, keys_at_once
 from tests.support.wizard_steps import (
     Hidden,
     arrive,
@@ -37,6 +34,8 @@ from tests.support.wizard_steps import (
     screen_cells,
     shown_key,
     shows,
+    status_kind,
+    until,
 )
 from tests.ui.conftest import SIZE
 from totp_tui.authenticator.key_uri import parse_key_uri
@@ -55,7 +54,6 @@ from totp_tui.ui.start_options import Kiosk
 SMS = "SMS_MFA"
 TOTP = "SOFTWARE_TOKEN_MFA"
 ANY_SMS_CODE = "123456"  # the local Cognito takes any SMS code
-WAIT_SECONDS = 10.0
 
 
 # --- Helpers -----------------------------------------------------------------------------------
@@ -79,16 +77,6 @@ def mfa_settings(
     return sorted(answer.get("UserMFASettingList") or []), answer.get("PreferredMfaSetting")
 
 
-def keys_at_once(pilot: Pilot[None], *keys: str) -> None:
-    """Named keys (down, enter, escape...) queued at once, as one read from the terminal
-    hands them over: `burst` for keys that are not characters."""
-    driver = pilot.app._driver  # Pilot's own route for key events
-    assert driver is not None
-    for key in keys:
-        character = {"enter": "\r", "escape": "\x1b", "ctrl+r": "\x12"}.get(key)
-        driver.send_message(events.Key(key, character))
-
-
 def qr_carries(app: App[Any], account: str, key: Hidden) -> bool:
     """Whether the one QR code on the screen, read as a camera would, holds this account and
     key (a bool: a failing assertion cannot print the key)."""
@@ -97,26 +85,6 @@ def qr_carries(app: App[Any], account: str, key: Hidden) -> bool:
         return False
     read = parse_key_uri(uris[0])
     return read.account == account and read.secret == key.value
-
-
-def status_kind(app: App[Any]) -> str:
-    """The status line's look: "-error" (red), "-ok" (green), "-busy" or ""."""
-    status = app.screen.query_one("#status")
-    return next((c for c in ("-error", "-ok", "-busy") if status.has_class(c)), "")
-
-
-async def until(pilot: Pilot[None], ready: Callable[[], bool], what: str) -> None:
-    deadline = time.monotonic() + WAIT_SECONDS
-    while not ready():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"waited {WAIT_SECONDS} s for {what}")
-        await pilot.pause(0.02)
-    await pilot.pause()
-
-
-async def idle(pilot: Pilot[None]) -> None:
-    """Until the screen has no request in flight."""
-    await until(pilot, lambda: not getattr(pilot.app.screen, "in_flight", False), "the answer")
 
 
 async def reach_code_screen(pilot: Pilot[None], user: PoolUser) -> OtherCodeScreen:

@@ -18,6 +18,26 @@ def attribute_label(name: str) -> str:
     return name.removeprefix("custom:").replace("_", " ").capitalize()
 
 
+def typed_new_password(screen: WizardScreen) -> str | None:
+    """The new password of the screen's #new-password and #confirm-password fields, or None
+    after saying (or showing, by the focus) what is missing or wrong."""
+    new = screen.query_one("#new-password", PasswordInput)
+    confirm = screen.query_one("#confirm-password", PasswordInput)
+    if not new.value:
+        screen.status.error("Type a new password.")
+        new.focus()
+        return None
+    if not confirm.value:
+        confirm.focus()
+        return None
+    if new.value != confirm.value:
+        screen.status.error("The two passwords differ. Type them again.")
+        confirm.wipe()
+        confirm.focus()
+        return None
+    return new.value
+
+
 class NewPasswordScreen(WizardScreen):
     BINDINGS = [Binding("enter", "submit", "Set password", show=True)]
 
@@ -50,19 +70,8 @@ class NewPasswordScreen(WizardScreen):
         self.query_one("#new-password", Input).focus()
 
     def submit(self) -> None:
-        new = self.query_one("#new-password", PasswordInput)
-        confirm = self.query_one("#confirm-password", PasswordInput)
-        if not new.value:
-            self.status.error("Type a new password.")
-            new.focus()
-            return
-        if not confirm.value:
-            confirm.focus()
-            return
-        if new.value != confirm.value:
-            self.status.error("The two passwords differ. Type them again.")
-            confirm.wipe()
-            confirm.focus()
+        new_password = typed_new_password(self)
+        if new_password is None:
             return
         attributes: dict[str, str] = {}
         for name in self._attributes:
@@ -72,7 +81,7 @@ class NewPasswordScreen(WizardScreen):
                 field.focus()
                 return
             attributes[name] = field.value.strip()
-        self.wizard.set_new_password(self, new.value, attributes)
+        self.wizard.set_new_password(self, new_password, attributes)
 
     def show_error(self, message: str) -> None:
         super().show_error(message)

@@ -10,6 +10,7 @@ from textual.containers import Vertical
 from textual.widgets import Footer, Input, Label, Static
 
 from totp_tui.ui.screens.base import WizardScreen
+from totp_tui.ui.screens.new_password import typed_new_password
 from totp_tui.ui.widgets.code_input import CodeInput
 from totp_tui.ui.widgets.inputs import PasswordInput
 from totp_tui.ui.widgets.status_line import StatusLine
@@ -63,26 +64,14 @@ class PasswordResetScreen(WizardScreen):
 
     def submit(self) -> None:
         code_field = self.query_one(CodeInput)
-        new = self.query_one("#new-password", PasswordInput)
-        confirm = self.query_one("#confirm-password", PasswordInput)
         code = code_field.code
         if code is None:
             self.status.error("Type the code from the message (6 to 8 digits), or press Ctrl+R.")
             code_field.focus()
             return
-        if not new.value:
-            self.status.error("Type a new password.")
-            new.focus()
-            return
-        if not confirm.value:
-            confirm.focus()
-            return
-        if new.value != confirm.value:
-            self.status.error("The two passwords differ. Type them again.")
-            confirm.wipe()
-            confirm.focus()
-            return
-        self.wizard.recovery.reset_password(self, code, new.value)
+        new_password = typed_new_password(self)
+        if new_password is not None:
+            self.wizard.recovery.reset_password(self, code, new_password)
 
     def show_error(self, message: str) -> None:
         super().show_error(message)
