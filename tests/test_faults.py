@@ -230,9 +230,10 @@ def test_no_answer_in_time_names_the_timeout_and_keeps_the_session(
         error, "ReadTimeoutError", Recovery.RETRY_LATER, "did not answer in time", user=user
     )
     assert "--read-timeout" in error.message
-    assert proxy.count("VerifySoftwareToken") == ATTEMPTS
-    # Each attempt waited the whole read timeout, and no longer; the retries are bounded.
-    assert ATTEMPTS * QUICK_TIMEOUT <= took < ATTEMPTS * QUICK_TIMEOUT + TRANSIENT_BACKOFF + SLACK
+    # One wait of the read timeout, and no retry: a silent endpoint answers in one timeout
+    # (not three), and a request that may have reached Cognito is not sent twice.
+    assert proxy.count("VerifySoftwareToken") == 1
+    assert QUICK_TIMEOUT <= took < QUICK_TIMEOUT + SLACK
     proxy.forward("VerifySoftwareToken")
     assert isinstance(flow.verify_code(code_now(key.secret)), Enrolled)
 

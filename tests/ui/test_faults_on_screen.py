@@ -324,7 +324,7 @@ async def test_no_answer_in_time_at_verify_names_the_timeout_and_keeps_the_key(
         assert shows(pilot.app, "Checking the code…")  # the person sees it is working
         await fails_on(pilot, enrol)
         assert shows_error(pilot.app, enrol, TOO_SLOW)
-        assert proxy.count("VerifySoftwareToken") == ATTEMPTS
+        assert proxy.count("VerifySoftwareToken") == 1  # a read timeout is not retried
         same_key = str(enrol.query_one(SecretKey).content) == key_before
         assert same_key, "the key on screen changed after the timeout"
         assert focused_id(pilot.app) == "code"

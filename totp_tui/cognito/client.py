@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from totp_tui.config.settings import PoolConnection, Settings
 
@@ -22,13 +22,38 @@ def make_client(settings: Settings) -> CognitoIdentityProviderClient:
     import boto3
 
     session = boto3.session.Session()
-    return session.client(
+    client = session.client(
         "cognito-idp",
         region_name=settings.region,
         endpoint_url=settings.endpoint_url,
         verify=settings.verify,
         config=client_config(settings, unsigned=True),
     )
+    no_retry_after_read_timeout(client)
+    return client
+
+
+def no_retry_after_read_timeout(client: Any) -> None:
+    """Retry throttling, 5xx and refused connections, but never a request that timed out
+    waiting for its answer.
+
+    botocore's standard mode retries a read timeout like any transient error: a silent
+    endpoint then cost three full timeouts (90 s of "Signing in…"). And the request may
+    have reached Cognito: a RespondToAuthChallenge or VerifySoftwareToken sent twice uses
+    up the Session or the code, so the second try fails with a confusing error anyway.
+    """
+    service = client.meta.service_model.service_id.hyphenize()
+    # First, at the standard handler's own level: the first answer that is not None wins.
+    client.meta.events.register_first(
+        f"needs-retry.{service}", _stop_after_read_timeout, unique_id="totp-tui-read-timeout"
+    )
+
+
+def _stop_after_read_timeout(caught_exception: BaseException | None = None, **_: Any) -> Any:
+    from botocore.exceptions import ReadTimeoutError
+
+    # False, not None: "do not retry", ahead of the standard handler's delay.
+    return False if isinstance(caught_exception, ReadTimeoutError) else None
 
 
 def client_config(

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from totp_tui.cognito.client import client_config
+from totp_tui.cognito.client import client_config, no_retry_after_read_timeout
 from totp_tui.cognito.errors import from_client_error, from_exception
 from totp_tui.config.settings import PoolConnection
 
@@ -129,13 +129,15 @@ def require_credentials(session: boto3.Session, aws_profile: str | None = None) 
 
 def admin_client(session: boto3.Session, settings: PoolConnection) -> CognitoIdentityProviderClient:
     """A SIGNED Cognito client for the Admin* APIs, which IAM authorizes."""
-    return session.client(
+    client = session.client(
         "cognito-idp",
         region_name=settings.region,
         endpoint_url=settings.endpoint_url,
         verify=settings.verify,
         config=client_config(settings),
     )
+    no_retry_after_read_timeout(client)
+    return client
 
 
 def sts_client(
