@@ -232,11 +232,12 @@ def sign_in_error(settings: Settings, username: str, password: str) -> CognitoEr
     return caught.value
 
 
+@pytest.mark.parametrize("auth_flow", ["USER_SRP_AUTH", "USER_PASSWORD_AUTH"])
 def test_wrong_password_reads_exactly_like_an_unknown_user(
-    local_cognito: LocalCognito, pool: DemoPool, user: PoolUser
+    local_cognito: LocalCognito, pool: DemoPool, user: PoolUser, auth_flow: str
 ) -> None:
-    # The local Cognito's SRP accepts any password (DESIGN.md §5): the password flow checks it.
-    settings = settings_for(local_cognito, pool, auth_flow="USER_PASSWORD_AUTH")
+    # The local Cognito checks SRP proofs too (totp_tui/demo/srp_server.py).
+    settings = settings_for(local_cognito, pool, auth_flow=auth_flow)
     wrong_password = sign_in_error(settings, user.username, "fake-Wrong-Password-1")
     unknown_user = sign_in_error(settings, "nobody-" + user.username, "fake-Wrong-Password-1")
     assert wrong_password.recovery is unknown_user.recovery is Recovery.RETRY_INPUT

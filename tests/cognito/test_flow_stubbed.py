@@ -11,7 +11,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import secrets
 from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any
@@ -19,7 +18,6 @@ from typing import Any
 import pytest
 from botocore import UNSIGNED
 from botocore.stub import ANY, Stubber
-from pycognito.aws_srp import G_HEX, N_HEX
 
 from totp_tui.cognito.client import make_client
 from totp_tui.cognito.errors import CognitoError, Recovery
@@ -40,6 +38,7 @@ from totp_tui.cognito.flow import (
 )
 from totp_tui.cognito.token_enrolment import TokenEnrolment
 from totp_tui.config.settings import Settings
+from totp_tui.demo.srp_server import SrpServer
 
 POOL_ID = "eu-west-2_AbCdEf123"
 CLIENT_ID = "1example23456789abcdefghij"
@@ -585,67 +584,6 @@ class TestServiceAnswersThatNeedSettings:
 
 
 # --- SRP ---------------------------------------------------------------------------------------
-
-N = int(N_HEX, 16)
-G = int(G_HEX, 16)
-
-
-def _pad(value: int | str) -> str:
-    """Hex with an even number of digits and a leading 00 when the top bit is set (SRP-6a
-    as Cognito does it)."""
-    text = value if isinstance(value, str) else f"{value:x}"
-    if len(text) % 2:
-        return "0" + text
-    return "00" + text if text[0] in "89abcdefABCDEF" else text
-
-
-def _hash_hex(hex_text: str) -> str:
-    return hashlib.sha256(bytes.fromhex(hex_text)).hexdigest()
-
-
-K = int(_hash_hex("00" + N_HEX + "0" + G_HEX), 16)
-
-
-class SrpServer:
-    """The server half of Cognito's SRP: it knows the password verifier, never the password,
-    and checks the PASSWORD_CLAIM_SIGNATURE the client sends."""
-
-    def __init__(self, pool_id: str, user_id: str, password: str) -> None:
-        self.pool_name = pool_id.split("_")[1]
-        self.user_id = user_id
-        self.salt = secrets.token_hex(16)
-        self.secret_block = base64.b64encode(secrets.token_bytes(48)).decode()
-        inner = hashlib.sha256(f"{self.pool_name}{user_id}:{password}".encode()).hexdigest()
-        x = int(_hash_hex(_pad(self.salt) + inner), 16)
-        self.verifier = pow(G, x, N)
-        self.b = secrets.randbelow(N - 2) + 1
-        self.big_b = (K * self.verifier + pow(G, self.b, N)) % N
-
-    def parameters(self, username: str) -> dict[str, str]:
-        return {
-            "SALT": self.salt,
-            "SRP_B": f"{self.big_b:x}",
-            "SECRET_BLOCK": self.secret_block,
-            "USER_ID_FOR_SRP": self.user_id,
-            "USERNAME": username,
-        }
-
-    def accepts(self, srp_a: str, timestamp: str, signature: str) -> bool:
-        big_a = int(srp_a, 16)
-        if big_a % N == 0:
-            return False
-        u = int(_hash_hex(_pad(big_a) + _pad(self.big_b)), 16)
-        shared = pow(big_a * pow(self.verifier, u, N), self.b, N)
-        prk = hmac.new(bytes.fromhex(_pad(f"{u:x}")), bytes.fromhex(_pad(shared)), "sha256")
-        key = hmac.new(prk.digest(), b"Caldera Derived Key\x01", "sha256").digest()[:16]
-        message = (
-            self.pool_name.encode()
-            + self.user_id.encode()
-            + base64.b64decode(self.secret_block)
-            + timestamp.encode()
-        )
-        expected = base64.b64encode(hmac.new(key, message, "sha256").digest()).decode()
-        return hmac.compare_digest(expected, signature)
 
 
 @pytest.fixture

@@ -1,9 +1,11 @@
 """A local Cognito on 127.0.0.1 for `totp-tui demo` and for the tests.
 
 moto's server (the optional `demo` extra) is the only offline emulator with the Session-based
-MFA_SETUP flow. Two of its shortcuts are fixed here so that a real authenticator app works:
-every user gets the same 60-bit secret "asdfasdfasdf" (pyotp refuses it, and it is not what
-Cognito issues), and codes are only checked with MOTO_COGNITO_IDP_USER_POOL_ENABLE_TOTP=true.
+MFA_SETUP flow. Three of its shortcuts are fixed here, so that a real authenticator app works
+and a wrong password fails as on AWS: every user gets the same 60-bit secret "asdfasdfasdf"
+(pyotp refuses it, and it is not what Cognito issues), codes are only checked with
+MOTO_COGNITO_IDP_USER_POOL_ENABLE_TOTP=true, and SRP sign-in (USER_SRP_AUTH) accepts any
+password, because moto sends a random SRP_B and never checks PASSWORD_CLAIM_SIGNATURE.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
+
+from totp_tui.demo.srp_server import SrpServer
 
 DEMO_USERNAME = "demo"
 DEMO_REGION = "us-east-1"
@@ -82,8 +86,159 @@ def _with_secret(secret: str | None, call: Callable[[], Any]) -> Any:
             models.COGNITO_TOTP_MFA_SECRET = saved  # type: ignore[misc]
 
 
-def install_per_user_secrets() -> None:
-    """Patch moto's Cognito backend once per process. Idempotent."""
+def _patch_per_user_secrets(backend_class: Any) -> None:
+    """Each user gets their own secret, and their codes are checked against it."""
+    associate = backend_class.associate_software_token
+    verify = backend_class.verify_software_token
+    respond = backend_class.respond_to_auth_challenge
+
+    def patched_associate(self: Any, access_token: str, session: str) -> Any:
+        user = _user_of(self, access_token, session)
+        secret = _secret_source()
+        result = _with_secret(secret, lambda: associate(self, access_token, session))
+        if user:
+            _pending[user] = secret
+        return result
+
+    def patched_verify(
+        self: Any, access_token: str, session: str, user_code: str, friendly_device_name: str
+    ) -> Any:
+        user = _user_of(self, access_token, session)
+        secret = _pending.get(user) if user else None
+        result = _with_secret(
+            secret,
+            lambda: verify(self, access_token, session, user_code, friendly_device_name),
+        )
+        if user and secret:
+            _active[user] = secret
+        return result
+
+    def patched_respond(
+        self: Any,
+        session: str,
+        client_id: str,
+        challenge_name: str,
+        challenge_responses: dict[str, str],
+    ) -> Any:
+        user = _user_of(self, None, session)
+        secret = _active.get(user) if user else None
+        return _with_secret(
+            secret,
+            lambda: respond(self, session, client_id, challenge_name, challenge_responses),
+        )
+
+    backend_class.associate_software_token = patched_associate
+    backend_class.verify_software_token = patched_verify
+    backend_class.respond_to_auth_challenge = patched_respond
+
+
+# --- SRP proofs checked --------------------------------------------------------------------
+# moto answers USER_SRP_AUTH with a random SALT and SRP_B, uses its Session as SECRET_BLOCK,
+# and takes any PASSWORD_VERIFIER answer. Here each SRP InitiateAuth gets a real SRP server,
+# built from the password moto holds for the user at that moment (so a password changed by
+# NEW_PASSWORD_REQUIRED or ConfirmForgotPassword is the one checked from then on), and the
+# answer must carry a proof made with that password.
+
+WRONG_PASSWORD = "Incorrect username or password."
+# Attempts nobody answers are dropped oldest first past this many: a demo left running for
+# days must not grow without bound.
+MAX_SRP_ATTEMPTS = 1000
+
+
+@dataclass(frozen=True)
+class _SrpAttempt:
+    server: SrpServer = field(repr=False)
+    srp_a: str = field(repr=False)
+    session: str = field(repr=False)  # moto's Session for this sign-in
+    pool_id: str
+    username: str  # moto's internal name for the user
+
+
+_srp_lock = threading.Lock()
+# SECRET_BLOCK -> the attempt it was issued for; each is answered at most once.
+_srp_attempts: dict[str, _SrpAttempt] = {}
+
+
+def _remember_attempt(attempt: _SrpAttempt) -> None:
+    with _srp_lock:
+        while len(_srp_attempts) >= MAX_SRP_ATTEMPTS:
+            del _srp_attempts[next(iter(_srp_attempts))]
+        _srp_attempts[attempt.server.secret_block] = attempt
+
+
+def _start_srp(backend: Any, result: dict[str, Any], srp_a: str) -> None:
+    """Replace moto's made-up SALT, SRP_B and SECRET_BLOCK with a real server's."""
+    session = result["Session"]
+    username, pool = backend.sessions[session]
+    user = backend.admin_get_user(pool.id, username)
+    parameters = result["ChallengeParameters"]
+    # A user with no password yet gets one nobody knows, so no proof can match.
+    password = user.password or secrets.token_urlsafe(32)
+    server = SrpServer(pool.id, parameters["USER_ID_FOR_SRP"], password)
+    result["ChallengeParameters"] = server.parameters(parameters["USERNAME"])
+    _remember_attempt(_SrpAttempt(server, srp_a, session, pool.id, user.username))
+
+
+def _refusal(backend: Any, attempt: _SrpAttempt | None) -> Exception:
+    """What Cognito answers a wrong password. It ends the sign-in: no second try on the same
+    Session, so a proof cannot be guessed at."""
+    from moto.cognitoidp.exceptions import NotAuthorizedError
+
+    if attempt is not None:
+        backend.sessions.pop(attempt.session, None)
+    return NotAuthorizedError(WRONG_PASSWORD)
+
+
+def _check_srp_proof(backend: Any, responses: dict[str, str]) -> dict[str, str]:
+    """The PASSWORD_VERIFIER answer with moto's Session as SECRET_BLOCK (which moto looks the
+    sign-in up by), if its proof is good; else NotAuthorizedException, as Cognito answers."""
+    with _srp_lock:
+        attempt = _srp_attempts.pop(responses.get("PASSWORD_CLAIM_SECRET_BLOCK", ""), None)
+    # Unknown: not issued here, used already, or moto's Session passed off as a block.
+    if attempt is None:
+        raise _refusal(backend, None)
+    # The proof is for one user; moto would sign in whoever USERNAME names.
+    named = backend.admin_get_user(attempt.pool_id, responses.get("USERNAME", ""))
+    proven = attempt.server.accepts(
+        attempt.srp_a,
+        responses.get("TIMESTAMP", ""),
+        responses.get("PASSWORD_CLAIM_SIGNATURE", ""),
+    )
+    if named.username != attempt.username or not proven:
+        raise _refusal(backend, attempt)
+    return responses | {"PASSWORD_CLAIM_SECRET_BLOCK": attempt.session}
+
+
+def _patch_srp_proofs(backend_class: Any) -> None:
+    initiate = backend_class.initiate_auth
+    respond = backend_class.respond_to_auth_challenge
+
+    def patched_initiate(
+        self: Any, client_id: str, auth_flow: str, auth_parameters: dict[str, str]
+    ) -> Any:
+        result = initiate(self, client_id, auth_flow, auth_parameters)
+        if auth_flow == "USER_SRP_AUTH" and result.get("ChallengeName") == "PASSWORD_VERIFIER":
+            _start_srp(self, result, auth_parameters["SRP_A"])
+        return result
+
+    def patched_respond(
+        self: Any,
+        session: str,
+        client_id: str,
+        challenge_name: str,
+        challenge_responses: dict[str, str],
+    ) -> Any:
+        if challenge_name == "PASSWORD_VERIFIER":
+            challenge_responses = _check_srp_proof(self, challenge_responses)
+        return respond(self, session, client_id, challenge_name, challenge_responses)
+
+    backend_class.initiate_auth = patched_initiate
+    backend_class.respond_to_auth_challenge = patched_respond
+
+
+def install_patches() -> None:
+    """Patch moto's Cognito backend once per process: per-user secrets, SRP proofs checked.
+    Idempotent."""
     global _patched
     from moto.cognitoidp.models import CognitoIdpBackend
 
@@ -91,48 +246,8 @@ def install_per_user_secrets() -> None:
         if _patched:
             return
         _patched = True
-        associate = CognitoIdpBackend.associate_software_token
-        verify = CognitoIdpBackend.verify_software_token
-        respond = CognitoIdpBackend.respond_to_auth_challenge
-
-        def patched_associate(self: Any, access_token: str, session: str) -> Any:
-            user = _user_of(self, access_token, session)
-            secret = _secret_source()
-            result = _with_secret(secret, lambda: associate(self, access_token, session))
-            if user:
-                _pending[user] = secret
-            return result
-
-        def patched_verify(
-            self: Any, access_token: str, session: str, user_code: str, friendly_device_name: str
-        ) -> Any:
-            user = _user_of(self, access_token, session)
-            secret = _pending.get(user) if user else None
-            result = _with_secret(
-                secret,
-                lambda: verify(self, access_token, session, user_code, friendly_device_name),
-            )
-            if user and secret:
-                _active[user] = secret
-            return result
-
-        def patched_respond(
-            self: Any,
-            session: str,
-            client_id: str,
-            challenge_name: str,
-            challenge_responses: dict[str, str],
-        ) -> Any:
-            user = _user_of(self, None, session)
-            secret = _active.get(user) if user else None
-            return _with_secret(
-                secret,
-                lambda: respond(self, session, client_id, challenge_name, challenge_responses),
-            )
-
-        CognitoIdpBackend.associate_software_token = patched_associate  # type: ignore[method-assign]
-        CognitoIdpBackend.verify_software_token = patched_verify  # type: ignore[method-assign]
-        CognitoIdpBackend.respond_to_auth_challenge = patched_respond  # type: ignore[method-assign]
+        _patch_per_user_secrets(CognitoIdpBackend)
+        _patch_srp_proofs(CognitoIdpBackend)
 
 
 # --- The server ----------------------------------------------------------------------------
@@ -175,7 +290,7 @@ class LocalCognito:
 
         # werkzeug logs every request to stderr, which would scribble over the wizard's screen.
         logging.getLogger("werkzeug").setLevel(logging.ERROR)
-        install_per_user_secrets()
+        install_patches()
         self._server = ThreadedMotoServer(ip_address="127.0.0.1", port=self.port, verbose=False)
         self._server.start()
         return self
@@ -194,6 +309,8 @@ class LocalCognito:
             pass
         _pending.clear()
         _active.clear()
+        with _srp_lock:
+            _srp_attempts.clear()
 
     def admin_client(self, region: str = DEMO_REGION) -> Any:
         """A client for the admin APIs. The emulator accepts any credentials."""
