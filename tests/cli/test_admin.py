@@ -34,6 +34,7 @@ from tests.helpdesk.test_admin_calls import (
     status_of,
     turn_totp_on,
 )
+from tests.support.keyring_backends import require_secret_service
 from totp_tui.cli.main import main
 from totp_tui.demo.local_cognito import DemoPool, LocalCognito
 from totp_tui.helpdesk import admin_calls
@@ -244,7 +245,9 @@ class TestCommand:
             *pool_flags(local_cognito, pool), env=env,
         )  # fmt: skip
         assert time.monotonic() - started < 10
-        assert result.returncode == 1
+        # Nothing to sign with, found before any call: it could not start (2), as without a
+        # keyring; credentials that AWS refused are a failure (1).
+        assert result.returncode == 2
         err = one_error_line(result.stderr)
         assert "no AWS credentials" in err
         for advice in ("--aws-profile", "AWS_PROFILE", "aws configure", "aws sso login"):
@@ -277,12 +280,115 @@ class TestCommand:
         assert "cognito-idp:AdminSetUserMFAPreference" in entries[1]["error"]
 
 
+# --- A profile that cannot be read: admin needs a pool, never an app client -----------------
+
+REPO = Path(__file__).resolve().parents[2]
+WITH_SECRET_SERVICE = REPO / "tests" / "support" / "with_secret_service.sh"
+# Run inside a private Secret Service: save a profile, lock the keyring (its unlock prompt
+# cannot show without a display, as on a bastion), then run each admin command given, and
+# keep each one's exit status and stderr in OUT/<n>.rc and OUT/<n>.err.
+LOCKED_KEYRING_SCRIPT = """
+set -u
+out=$1; python=$2; shift 2
+totp-tui profiles save desk "$@" --client-id abc >/dev/null || exit 90
+"$python" -c 'import secretstorage
+secretstorage.get_default_collection(secretstorage.dbus_init()).lock()' || exit 91
+n=0
+while IFS= read -r line; do
+    n=$((n + 1))
+    eval "totp-tui admin status $line" >"$out/$n.out" 2>"$out/$n.err" </dev/null
+    echo $? >"$out/$n.rc"
+done <"$out/commands"
+"""
+
+
+class TestProfileThatCannotBeRead:
+    def test_no_keyring_and_the_pool_given_it_runs_without_the_profile(
+        self,
+        local_cognito: LocalCognito,
+        pool: DemoPool,
+        user: PoolUser,
+        helpdesk: IamUser,
+        aws_env: Path,
+        state: Path,
+    ) -> None:
+        env = bare_env(aws_env, state, helpdesk)
+        env["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
+        target = ["--profile", "desk", "--username", user.username]
+        alone = run_cli("admin", "status", *target, env=env)
+        assert alone.returncode == 2
+        err = one_error_line(alone.stderr)
+        assert "There is no usable keyring here." in err and "dbus-run-session" in err
+        assert "To run it without the profile, give --user-pool-id" in err
+        assert "--client-id" not in err.replace("needs no client id", "")
+        assert "To enrol" not in err and "--no-save" not in err
+
+        # The pool is all an admin command needs: no client id is asked for.
+        given = run_cli("admin", "status", *target, *pool_flags(local_cognito, pool), env=env)
+        assert given.returncode == 0, given.stderr
+        assert given.stderr.startswith("totp-tui: warning: profile 'desk' was not loaded")
+        assert "--no-save" not in given.stderr
+        assert "user_status:           FORCE_CHANGE_PASSWORD" in given.stdout.splitlines()
+        assert [e["outcome"] for e in audit_lines(state)] == ["ok"]
+
+    def test_locked_secret_service(
+        self,
+        local_cognito: LocalCognito,
+        pool: DemoPool,
+        user: PoolUser,
+        helpdesk: IamUser,
+        aws_env: Path,
+        state: Path,
+        tmp_path: Path,
+    ) -> None:
+        require_secret_service()  # the machinery: dbus-run-session and gnome-keyring
+        out = tmp_path / "out"
+        out.mkdir()
+        flags = " ".join(pool_flags(local_cognito, pool))
+        commands = [
+            f"--profile desk --username {user.username}",
+            f"--profile desk --username {user.username} {flags}",
+        ]
+        (out / "commands").write_text("".join(f"{line}\n" for line in commands))
+        env = bare_env(aws_env, state, helpdesk)
+        env["PATH"] = f"{Path(sys.executable).parent}:{env['PATH']}"
+        script = [str(WITH_SECRET_SERVICE), "bash", "-c", LOCKED_KEYRING_SCRIPT, "bash"]
+        done = subprocess.run(
+            [*script, str(out), sys.executable, *pool_flags(local_cognito, pool)],
+            capture_output=True, text=True, timeout=60, env=env, stdin=subprocess.DEVNULL,
+        )  # fmt: skip
+        assert done.returncode == 0, done.stderr[-2000:]
+
+        def result(n: int) -> tuple[int, str, str]:
+            rc = int((out / f"{n}.rc").read_text())
+            return rc, (out / f"{n}.out").read_text(), (out / f"{n}.err").read_text()
+
+        rc, _, err = result(1)
+        assert rc == 2
+        one_error_line(err)
+        assert "the keyring is locked and was not unlocked" in err
+        assert "To run it without the profile, give --user-pool-id" in err
+        assert "To enrol" not in err and "give --user-pool-id and --client-id" not in err
+
+        rc, shown, err = result(2)
+        assert rc == 0, err
+        assert err.startswith("totp-tui: warning: profile 'desk' was not loaded")
+        assert f"user_pool_id:          {pool.user_pool_id}" in shown.splitlines()
+
+
 # --- In-process: the terminal, usage errors, AWS's own refusal --------------------------------
 
 
 class _Terminal(io.StringIO):
     def isatty(self) -> bool:
         return True
+
+
+class _Interrupted(_Terminal):
+    """A terminal where the operator presses Ctrl+C at the question."""
+
+    def readline(self, size: int | None = -1, /) -> str:
+        raise KeyboardInterrupt
 
 
 @pytest.fixture
@@ -319,6 +425,28 @@ class TestInProcess:
         if not reset:
             assert entry["reason"] == "not confirmed: the operator said no"
             assert "was not reset" in captured.err
+
+    def test_ctrl_c_at_the_question_exits_130_and_resets_nothing(
+        self,
+        local_cognito: LocalCognito,
+        pool: DemoPool,
+        enrolled: PoolUser,
+        state: Path,
+        monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str],
+    ) -> None:
+        monkeypatch.setattr(sys, "stdin", _Interrupted())
+        argv = ["admin", "reset-mfa", "--username", enrolled.username]
+        assert main([*argv, *pool_flags(local_cognito, pool)]) == 130
+        err = capsys.readouterr().err
+        assert err.endswith(
+            f"totp-tui: interrupted; authenticator MFA for {enrolled.username!r} was not reset\n"
+        )
+        assert "may have been done" not in err and "Traceback" not in err
+        assert status_of(settings_for(local_cognito, pool), enrolled.username).totp_enabled
+        [entry] = audit_lines(state)
+        assert entry["outcome"] == "refused"
+        assert entry["reason"] == "not confirmed: interrupted at the question"
 
     def test_aws_access_denied_exception(
         self,
@@ -409,7 +537,8 @@ class TestInProcess:
         blocker.write_text("")
         monkeypatch.setenv("XDG_STATE_HOME", str(blocker))
         argv = ["admin", "reset-mfa", "--yes", "--username", enrolled.username]
-        assert main([*argv, *pool_flags(local_cognito, pool)]) == 1
+        # 2, as --kiosk with the same log: nothing was tried.
+        assert main([*argv, *pool_flags(local_cognito, pool)]) == 2
         err = one_error_line(capsys.readouterr().err)
         assert "cannot write the audit log" in err and "nothing was done" in err
         assert status_of(settings_for(local_cognito, pool), enrolled.username).totp_enabled

@@ -29,11 +29,12 @@ POOL_ID = "eu-west-2_AbC123"
 CLIENT_ID = "1example23456789abcdefghij"
 POOL = ["--user-pool-id", POOL_ID, "--client-id", CLIENT_ID]
 SECRET = "fake-Client-Secret-0123456789abcdefghijklmnopqrstuvwxyz"
+# How to get a keyring, and what works without one: `totp-tui` needs no profile.
 ADVICE = (
     "dbus-run-session",
     "gnome-keyring-daemon --unlock",
     "PYTHON_KEYRING_BACKEND",
-    "--no-save",
+    "totp-tui --user-pool-id ID --client-id ID",
 )
 SCRIPT = Path(sys.executable).parent / "totp-tui"
 OUR_VARIABLES = (
@@ -110,11 +111,13 @@ class TestNoKeyring:
     def test_commands_say_how_to_fix_it(
         self, argv: list[str], capsys: pytest.CaptureFixture[str]
     ) -> None:
-        assert main(["profiles", *argv]) == 1
+        # Nothing was tried: 2, as for the wizard's and admin's --profile without a keyring.
+        assert main(["profiles", *argv]) == 2
         err = one_error_line(capsys.readouterr().err)
         assert "There is no usable keyring here." in err
         for advice in ADVICE:
             assert advice in err
+        assert "--no-save" not in err  # the wizard's option: these commands have none
 
     def test_wizard_with_a_profile_and_no_pool_flags_stops(
         self, wizard: list[Settings], capsys: pytest.CaptureFixture[str]
@@ -123,6 +126,7 @@ class TestNoKeyring:
         err = one_error_line(capsys.readouterr().err)
         assert "There is no usable keyring here." in err
         assert "give --user-pool-id and --client-id" in err
+        assert "--no-save" not in err  # not saving would not load the profile
         assert wizard == []
 
     def test_wizard_with_pool_flags_still_runs(
@@ -310,6 +314,13 @@ class _Terminal(io.StringIO):
         return True
 
 
+class _Interrupted(_Terminal):
+    """A terminal where the person presses Ctrl+C at the question."""
+
+    def readline(self, size: int | None = -1, /) -> str:
+        raise KeyboardInterrupt
+
+
 class TestDelete:
     @pytest.fixture(autouse=True)
     def work_saved(self, memory: MemoryKeyring, capsys: pytest.CaptureFixture[str]) -> None:
@@ -342,6 +353,19 @@ class TestDelete:
         assert captured.err.startswith("Delete profile work? [y/N] ")
         assert ProfileStore(memory).list_names() == ([] if deleted else ["work"])
         assert ("Deleted profile 'work'." in captured.out) is deleted
+
+    def test_ctrl_c_at_the_question_exits_130_and_keeps_it(
+        self,
+        memory: MemoryKeyring,
+        capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch,
+    ) -> None:
+        monkeypatch.setattr(sys, "stdin", _Interrupted())
+        assert main(["profiles", "delete", "work"]) == 130
+        err = capsys.readouterr().err
+        assert err.endswith("totp-tui: interrupted; profile 'work' was not deleted\n")
+        assert "Traceback" not in err
+        assert ProfileStore(memory).list_names() == ["work"]
 
     def test_with_yes(self, memory: MemoryKeyring, capsys: pytest.CaptureFixture[str]) -> None:
         assert main(["profiles", "delete", "work", "--yes"]) == 0

@@ -5,9 +5,11 @@ the environment); credentials come from the standard AWS chain or --aws-profile.
 including a refused or failed one, appends one line to the audit log (helpdesk/audit.py);
 when that log cannot be written, nothing is done.
 
-Exit codes: 0 done (or not confirmed); 1 the service, the credentials or the permissions
-failed, or the audit log cannot be written; 2 a usage error. Every failure is one line on
-stderr: never a traceback.
+Exit codes (cli/output.py): 0 done, or not confirmed; 1 tried and not done: the service
+refused (permissions, credentials it did not accept, no such user or pool) or failed, or the
+audit line could not be written after the call; 2 nothing was tried: a usage error, no AWS
+credentials at all, no such AWS profile or saved profile, or an audit log that cannot be
+opened; 130 Ctrl+C. Every failure is one line on stderr: never a traceback.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from totp_tui.cli.options import add_network_options, requested
-from totp_tui.cli.output import confirm, fail, print_record
+from totp_tui.cli.output import EXIT_INTERRUPTED, EXIT_OK, confirm, fail, failed, print_record
 from totp_tui.config.settings import (
     AdminSettings,
     SettingsError,
@@ -33,9 +35,9 @@ from totp_tui.helpdesk import admin_calls, audit
 if TYPE_CHECKING:
     from mypy_boto3_cognito_idp import CognitoIdentityProviderClient
 
-EXIT_OK = 0
-EXIT_FAILED = 1
-EXIT_INTERRUPTED = 130
+# Nothing to sign with, found before any call: like no keyring for `profiles`, the command
+# cannot start (exit 2), unlike credentials that AWS refused (exit 1).
+_NO_CREDENTIALS = frozenset({"NoCredentialsError", "PartialCredentialsError"})
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -44,7 +46,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Helpdesk commands for one user pool, with IAM credentials from the "
         "standard AWS chain (or --aws-profile). Each action is written to the audit log, "
         "$XDG_STATE_HOME/totp-tui/audit.jsonl (default ~/.local/state/totp-tui/audit.jsonl).",
-        epilog="Exit codes: 0 done, 1 service, credential or permission failure, 2 usage error.",
+        epilog="Exit codes: 0 done; 1 the service refused or failed; 2 nothing was tried: usage"
+        " error, no AWS credentials, no such profile, or an audit log that cannot be written;"
+        ' 130 Ctrl+C. See the README\'s "Exit codes".',
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     status = commands.add_parser(
@@ -110,8 +114,8 @@ def run_admin(argv: Sequence[str]) -> int:
     log = audit.AuditLog()
     try:
         log.open()
-    except OSError as error:
-        return _failed(
+    except OSError as error:  # as for --kiosk: nothing may be done that cannot be audited
+        return fail(
             f"cannot write the audit log {log.path}: {error.strerror or error}; nothing was done"
         )
     command: Callable[[argparse.Namespace, _Action], int] = _COMMANDS[args.command]
@@ -127,7 +131,7 @@ def run_admin(argv: Sequence[str]) -> int:
             )
             return EXIT_INTERRUPTED
         except OSError as error:  # the audit line could not be written (disk full...)
-            return _failed(
+            return failed(
                 f"could not write to the audit log {log.path}: {error.strerror or error}"
                 f" (the {args.command} may have been done)"
             )
@@ -138,9 +142,9 @@ def pool_settings(args: argparse.Namespace, env: Mapping[str, str]) -> AdminSett
     flags = requested(args)
     profile = None
     if requested_profile_name(flags, env):  # keyring is imported only then
-        from totp_tui.cli.profiles import load_profile_for_wizard
+        from totp_tui.cli.profiles import load_profile_for_admin
 
-        profile, _client_secret = load_profile_for_wizard(flags, env)  # the secret is unused
+        profile = load_profile_for_admin(flags, env)
     return effective_admin_settings(flags, env, profile)
 
 
@@ -186,14 +190,9 @@ class _Action:
 
     def failed(self, error: admin_calls.AdminError) -> int:
         self.write(audit.failed(error.code), error=error.message)
-        if error.usage:
+        if error.usage or error.code in _NO_CREDENTIALS:
             return fail(error.message)
-        return _failed(error.message)
-
-
-def _failed(message: str) -> int:
-    print(f"totp-tui: error: {message}", file=sys.stderr)
-    return EXIT_FAILED
+        return failed(error.message)
 
 
 def _status(args: argparse.Namespace, action: _Action) -> int:
@@ -223,7 +222,16 @@ def _reset_mfa(args: argparse.Namespace, action: _Action) -> int:
                 f"not resetting authenticator MFA for {user!r} without asking, and stdin is not"
                 " a terminal to ask on; pass --yes to reset it"
             )
-        if not confirm(f"Reset authenticator MFA for {user} in {pool}? [y/N] "):
+        try:
+            yes = confirm(f"Reset authenticator MFA for {user} in {pool}? [y/N] ")
+        except KeyboardInterrupt:
+            action.write(audit.REFUSED, reason="not confirmed: interrupted at the question")
+            print(
+                f"totp-tui: interrupted; authenticator MFA for {user!r} was not reset",
+                file=sys.stderr,
+            )
+            return EXIT_INTERRUPTED
+        if not yes:
             action.write(audit.REFUSED, reason="not confirmed: the operator said no")
             print(f"totp-tui: authenticator MFA for {user!r} was not reset", file=sys.stderr)
             return EXIT_OK

@@ -80,7 +80,11 @@ def build_parser() -> argparse.ArgumentParser:
             "or the profile's keyring entry (never a flag: flags show in `ps`). Region and "
             "endpoint also come from AWS_REGION, AWS_DEFAULT_REGION, "
             "AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER, AWS_ENDPOINT_URL, AWS_CA_BUNDLE; the "
-            "session length from TOTP_TUI_SESSION_MINUTES."
+            "session length from TOTP_TUI_SESSION_MINUTES. "
+            "Exit codes (every command): 0 done, or the person quit; 1 tried and did not succeed;"
+            " 2 nothing was tried (bad command line or setting, no terminal, no keyring for"
+            " --profile, a log that cannot be written); 128+N signal N (130 Ctrl+C). See the"
+            ' README\'s "Exit codes".'
         ),
     )
     parser.add_argument(

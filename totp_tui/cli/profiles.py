@@ -1,8 +1,11 @@
-"""`totp-tui profiles list|show|delete|save`, and loading the profile `totp-tui --profile` names.
+"""`totp-tui profiles list|show|delete|save`, and loading the profile `totp-tui --profile` (or
+`admin --profile`) names.
 
-Exit codes: 0 done; 1 the keyring failed, or holds damaged data; 2 a usage error or no such
-profile. Every failure is one line on stderr, with the store's own message: never a traceback.
-The client secret is never printed: `show` says whether one is set, nothing more.
+Exit codes (cli/output.py): 0 done, or not confirmed; 1 a keyring call failed (locked, timed
+out, refused) or the saved data is damaged; 2 nothing was tried: a usage error, no such
+profile, or no usable keyring here; 130 Ctrl+C. Every failure is one line on stderr, with the
+store's own message: never a traceback. The client secret is never printed: `show` says
+whether one is set, nothing more.
 """
 
 from __future__ import annotations
@@ -13,9 +16,17 @@ import os
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict
+from typing import TypeVar
 
 from totp_tui.cli.options import add_network_options, add_pool_options, requested
-from totp_tui.cli.output import confirm, fail, print_record
+from totp_tui.cli.output import (
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    confirm,
+    fail,
+    failed,
+    print_record,
+)
 from totp_tui.config.settings import (
     CLIENT_SECRET_VARIABLE,
     RequestedSettings,
@@ -33,17 +44,33 @@ from totp_tui.profiles import (
     profile_from_settings,
     validate_name,
 )
+from totp_tui.profiles.backend_policy import GET_A_KEYRING
+from totp_tui.profiles.keyring_access import KeyringUnusableError
 from totp_tui.sentences import as_sentence
 
-EXIT_OK = 0
-EXIT_KEYRING = 1
+_T = TypeVar("_T")
+
+# The way on for these commands when no keyring may hold profiles: they have no --no-save
+# (the wizard's way on), but the wizard works without any profile.
+WITHOUT_A_KEYRING = (
+    f"Profiles are kept in the OS keyring: to use them, {GET_A_KEYRING}. Without one, give the"
+    " pool on the command line instead, which needs no profile:"
+    " totp-tui --user-pool-id ID --client-id ID"
+)
+# What `--profile NAME` says when the profile cannot be read, for each command that takes it.
+ENROL_WITHOUT_IT = "To enrol without the profile, give --user-pool-id and --client-id."
+ADMIN_WITHOUT_IT = (
+    "To run it without the profile, give --user-pool-id (an admin command needs no client id)."
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="totp-tui profiles",
         description="Saved profiles (kept in the OS keyring, service 'totp-tui').",
-        epilog="Exit codes: 0 done, 1 keyring failure, 2 usage error or no such profile.",
+        epilog="Exit codes: 0 done; 1 a keyring call failed or saved data is damaged; 2 nothing"
+        " was tried: usage error, no such profile, or no usable keyring; 130 Ctrl+C."
+        ' See the README\'s "Exit codes".',
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     listing = commands.add_parser("list", help="the names of the saved profiles")
@@ -79,9 +106,15 @@ def run_profiles(argv: Sequence[str]) -> int:
         return command(ProfileStore(), args)
     except (ProfileNameError, ProfileNotFoundError, SettingsError) as error:
         return fail(str(error))
+    except KeyringUnusableError as error:  # nothing was tried: a setup problem, as for --profile
+        return fail(f"{error.problem} {WITHOUT_A_KEYRING}")
     except ProfileError as error:
-        print(f"totp-tui: error: {error}", file=sys.stderr)
-        return EXIT_KEYRING
+        return failed(str(error))
+    except KeyboardInterrupt:  # a keyring call may still finish on its own thread
+        changes = args.command in ("save", "delete")
+        maybe = f" (the {args.command} may have been done)" if changes else ""
+        print(f"\ntotp-tui: interrupted{maybe}", file=sys.stderr)
+        return EXIT_INTERRUPTED
 
 
 def _list(store: ProfileStore, args: argparse.Namespace) -> int:
@@ -113,7 +146,12 @@ def _delete(store: ProfileStore, args: argparse.Namespace) -> int:
             )
         if not store.exists(name):
             raise ProfileNotFoundError(f"there is no saved profile named {name!r}")
-        if not confirm(f"Delete profile {name}? [y/N] "):
+        try:
+            yes = confirm(f"Delete profile {name}? [y/N] ")
+        except KeyboardInterrupt:
+            print(f"totp-tui: interrupted; profile {name!r} was not deleted", file=sys.stderr)
+            return EXIT_INTERRUPTED
+        if not yes:
             print(f"totp-tui: profile {name!r} was not deleted", file=sys.stderr)
             return EXIT_OK
     store.delete(name)
@@ -158,28 +196,62 @@ def load_profile_for_wizard(
     failed and the flags name a pool: enrolment never depends on a keyring, so this warns on
     stderr and returns (None, None).
     """
-    name = requested_profile_name(flags, env)
-    if name is None:
-        return None, None
-    store = ProfileStore()
-    try:
+
+    def read(store: ProfileStore, name: str) -> tuple[Profile, str | None]:
         profile = store.load(name)
         # The environment's secret wins anyway: then the stored one need not be read at all.
         secret = None if env.get(CLIENT_SECRET_VARIABLE) else store.get_client_secret(name)
+        return profile, secret
+
+    pool_given = bool(flags.user_pool_id and flags.client_id)
+    loaded = _load_profile(flags, env, read, pool_given, ENROL_WITHOUT_IT)
+    return loaded or (None, None)
+
+
+def load_profile_for_admin(flags: RequestedSettings, env: Mapping[str, str]) -> Profile | None:
+    """As load_profile_for_wizard, for the admin commands: they need only the pool (never the
+    app client or its secret, which is not even read), so --user-pool-id is enough to go on
+    without the profile."""
+    return _load_profile(
+        flags, env, lambda store, name: store.load(name), bool(flags.user_pool_id), ADMIN_WITHOUT_IT
+    )
+
+
+def _load_profile(
+    flags: RequestedSettings,
+    env: Mapping[str, str],
+    read: Callable[[ProfileStore, str], _T],
+    pool_given: bool,
+    without_it: str,
+) -> _T | None:
+    """`read` the named profile (None when none is named), with failures as SettingsError.
+
+    `pool_given`: the flags hold all the command needs, so a keyring that fails is a warning.
+    `without_it` says how to run this command without the profile.
+    """
+    name = requested_profile_name(flags, env)
+    if name is None:
+        return None
+    try:
+        return read(ProfileStore(), name)
     except KeyringAccessError as error:
-        if flags.user_pool_id and flags.client_id:
+        if pool_given:
             print(
                 f"totp-tui: warning: profile {name!r} was not loaded, so only the command line's"
-                f" settings are used: {as_sentence(str(error), capital=False)}",
+                f" settings are used: {_keyring_problem(error)}",
                 file=sys.stderr,
             )
-            return None, None
-        raise SettingsError(
-            f"{as_sentence(str(error), capital=False)} To enrol without the profile,"
-            " give --user-pool-id and --client-id."
-        ) from None
+            return None
+        raise SettingsError(f"{_keyring_problem(error)} {without_it}") from None
     except ProfileNotFoundError as error:
         raise SettingsError(f"{error}; `totp-tui profiles list` shows the saved ones") from None
     except ProfileError as error:
         raise SettingsError(str(error)) from None
-    return profile, secret
+
+
+def _keyring_problem(error: KeyringAccessError) -> str:
+    """What went wrong, as a sentence. For no usable keyring, how to get one, but not the
+    wizard's --no-save: with --profile, not saving does not load the profile."""
+    if isinstance(error, KeyringUnusableError):
+        return f"{error.problem} To use profiles, {GET_A_KEYRING}."
+    return as_sentence(str(error), capital=False)

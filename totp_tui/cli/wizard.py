@@ -125,6 +125,6 @@ def run_wizard(
     if theme is not None:
         app.theme = theme
     app.run()
-    if log_path:
-        print(f"totp-tui: log written to {log_path}", file=sys.stderr)
+    if log_path:  # written, or why not: a log that silently lost its lines misleads
+        print(f"totp-tui: {debug_log.outcome(log_path)}", file=sys.stderr)
     return app.return_code or 0

@@ -16,20 +16,33 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from keyring.backend import KeyringBackend
 
-HOW_TO_FIX = (
-    "To save profiles, run totp-tui under `dbus-run-session` with `gnome-keyring-daemon --unlock`"
-    " (see the README), or choose an encrypted keyring backend with PYTHON_KEYRING_BACKEND;"
-    " or pass --no-save to enrol without saving."
+# How to get a keyring that may hold profiles: true wherever it is shown. What else to do
+# depends on the command that shows it (only the wizard has --no-save), so each message
+# ends with its own way on: the wizard's is HOW_TO_FIX; others compose GET_A_KEYRING.
+GET_A_KEYRING = (
+    "run totp-tui under `dbus-run-session` with `gnome-keyring-daemon --unlock`"
+    " (see the README), or choose an encrypted keyring backend with PYTHON_KEYRING_BACKEND"
 )
+HOW_TO_FIX = f"To save profiles, {GET_A_KEYRING}; or pass --no-save to enrol without saving."
 
 
 @dataclass(frozen=True)
 class BackendStatus:
-    """Whether profiles can be kept in this keyring backend, and if not, what to do."""
+    """Whether profiles can be kept in this keyring backend, and if not, what to do.
+
+    `message` is the whole text as the wizard shows it. `problem` is set when the policy
+    refuses the backend (there is none, it is disabled, unencrypted, or cannot start): that
+    text without HOW_TO_FIX, for a command whose way on is not the wizard's.
+    """
 
     usable: bool
     name: str
     message: str
+    problem: str | None = None
+
+
+def _refused(name: str, problem: str) -> BackendStatus:
+    return BackendStatus(False, name, f"{problem} {HOW_TO_FIX}", problem)
 
 
 def unusable_backend_status(exc: BaseException) -> BackendStatus:
@@ -37,8 +50,9 @@ def unusable_backend_status(exc: BaseException) -> BackendStatus:
     choice = explicit_choice()
     name = choice[0] if choice else "keyring"
     chosen = f" (chosen in {choice[1]})" if choice else ""
-    message = f"the keyring backend {name}{chosen} cannot be used here ({describe(exc)})."
-    return BackendStatus(False, name, f"{message} {HOW_TO_FIX}")
+    return _refused(
+        name, f"the keyring backend {name}{chosen} cannot be used here ({describe(exc)})."
+    )
 
 
 def judge_backend(backend: KeyringBackend) -> BackendStatus:
@@ -49,10 +63,10 @@ def judge_backend(backend: KeyringBackend) -> BackendStatus:
     choice = explicit_choice()
     name = class_path(backend)
     if isinstance(backend, fail.Keyring):
-        return BackendStatus(False, name, f"There is no usable keyring here. {HOW_TO_FIX}")
+        return _refused(name, "There is no usable keyring here.")
     if isinstance(backend, null.Keyring):
         where = f" by {choice[1]}" if choice else ""
-        return BackendStatus(False, name, f"keyring is disabled{where} ({name}). {HOW_TO_FIX}")
+        return _refused(name, f"keyring is disabled{where} ({name}).")
     explicit = _names(choice, backend)
     # The chainer claims priority 10 whenever it has two backends, but writes go to the first,
     # which may be a plaintext file: judge that one.
@@ -60,25 +74,25 @@ def judge_backend(backend: KeyringBackend) -> BackendStatus:
     if isinstance(backend, chainer.ChainerBackend) and not explicit:
         chained = list(backend.backends)
         if not chained:
-            return BackendStatus(False, name, f"There is no usable keyring here. {HOW_TO_FIX}")
+            return _refused(name, "There is no usable keyring here.")
         target = chained[0]
     target_name = class_path(target)
     try:
         priority = float(target.priority)
     except Exception as exc:
-        message = f"the keyring backend {target_name} cannot be used here ({describe(exc)})."
-        return BackendStatus(False, name, f"{message} {HOW_TO_FIX}")
+        return _refused(
+            name, f"the keyring backend {target_name} cannot be used here ({describe(exc)})."
+        )
     if explicit and choice is not None:
         return BackendStatus(True, name, f"profiles are kept in {name} (chosen in {choice[1]})")
     if recommended(target):
         return BackendStatus(True, name, f"profiles are kept in {target_name}")
-    return BackendStatus(
-        False,
+    return _refused(
         name,
         f"keyring's best backend here, {target_name} (priority {priority:g}), is below keyring's"
         " 'recommended' priority of 1 (it may keep secrets unencrypted), so totp-tui will not"
         f" save profiles in it unless you choose it with PYTHON_KEYRING_BACKEND={target_name}"
-        f" or in {_config_path()}. {HOW_TO_FIX}",
+        f" or in {_config_path()}.",
     )
 
 

@@ -30,6 +30,19 @@ DEFAULT_TIMEOUT = 5.0
 _T = TypeVar("_T")
 
 
+class KeyringUnusableError(KeyringAccessError):
+    """No keyring here may hold profiles (none, disabled, unencrypted, or it cannot start), so
+    nothing was tried: a setup problem, unlike a call that failed (locked, timed out, refused).
+
+    Its text is the wizard's (HOW_TO_FIX, with --no-save); `problem` is the same without the
+    way on, for a command that has other ways (the `profiles` commands, `admin`).
+    """
+
+    def __init__(self, problem: str) -> None:
+        super().__init__(f"{problem} {HOW_TO_FIX}")
+        self.problem = problem
+
+
 class KeyringThread:
     """Runs keyring calls one at a time, in order, on a daemon thread.
 
@@ -102,8 +115,11 @@ class KeyringAccess:
         return self._status
 
     def usable_backend(self) -> KeyringBackend:
-        """The backend, or KeyringAccessError saying why profiles cannot be kept here."""
+        """The backend, or KeyringAccessError saying why profiles cannot be kept here
+        (KeyringUnusableError when the policy refuses every backend there is)."""
         status = self.check_backend()
+        if status.problem is not None:
+            raise KeyringUnusableError(status.problem)
         if not status.usable or self._backend is None:
             raise KeyringAccessError(status.message)
         return self._backend
@@ -169,7 +185,7 @@ def keyring_error(error: BaseException, consequence: str) -> ProfileError:
     if isinstance(error, errors.KeyringLocked):
         cause = "the keyring is locked and was not unlocked (was the unlock prompt dismissed?)"
     elif isinstance(error, errors.NoKeyringError):
-        return KeyringAccessError(f"there is no usable keyring here; {consequence}. {HOW_TO_FIX}")
+        return KeyringUnusableError(f"there is no usable keyring here; {consequence}.")
     elif isinstance(error, errors.PasswordSetError):
         cause = f"the keyring refused to store it ({describe(error)})"
     elif isinstance(error, errors.PasswordDeleteError):
