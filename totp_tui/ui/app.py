@@ -192,11 +192,13 @@ class TotpApp(App[None]):
             self.leave(0)
 
     def _install_signal_handlers(self) -> None:
-        """SIGTERM (kill, shutdown) and SIGHUP (the SSH connection dropped) end the app like
-        a quit: screen wiped, terminal restored, the shell's usual exit code."""
-        loop = asyncio.get_running_loop()
-        for signum in (signal.SIGTERM, signal.SIGHUP):
-            loop.add_signal_handler(signum, self.leave, 128 + signum)
+        """SIGTERM (kill, shutdown), SIGHUP (the SSH connection dropped) and a terminal that
+        hangs up without a signal end the app like a quit: screen wiped, terminal restored
+        if it is still there, the shell's usual exit code. The process is gone within 2 s
+        even when Textual is stuck writing to a terminal that has gone (ui/hang_up.py)."""
+        from totp_tui.ui.hang_up import watch_for_hang_up
+
+        watch_for_hang_up(self.leave)
 
     def leave(self, return_code: int = 0) -> None:
         self.wizard.wipe_screen()
