@@ -275,7 +275,9 @@ def test_a_flow_stopped_by_a_service_error_leaves_no_secret_behind(
         # The app's log, not the screen: a notice (no keyring here, say) can cover the
         # status line that shows the error.
         wait_for_log(run.log, "request failed: InternalErrorException")
-        session.press("C-c")
+        session.press("C-c")  # on the QR screen, quitting asks first
+        session.wait_for("Quit now?", timeout=10)
+        session.press("C-c")  # the same key again: quit
 
     drive(local_cognito, run, fail_then_interrupt)
     assert attempts, "the injected error was never reached"

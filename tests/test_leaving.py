@@ -59,11 +59,12 @@ def send_signal(signum: signal.Signals) -> Callable[[TmuxSession], None]:
 class Way:
     leave: Callable[[TmuxSession], None]
     exit_status: int
+    asks_mid_enrolment: bool = False  # a key asks first on the enrol screen; again: quit
 
 
 WAYS = {
-    "ctrl+c": Way(press_keys("C-c"), 130),
-    "ctrl+q": Way(press_keys("C-q"), 0),
+    "ctrl+c": Way(press_keys("C-c"), 130, asks_mid_enrolment=True),
+    "ctrl+q": Way(press_keys("C-q"), 0, asks_mid_enrolment=True),
     "sigterm": Way(send_signal(signal.SIGTERM), 143),
     "sighup": Way(send_signal(signal.SIGHUP), 129),
 }
@@ -141,6 +142,9 @@ def test_leaving_restores_the_terminal_and_leaves_nothing(
             add_key(typed, key)
             session.fill("123")  # half a code
         WAYS[way].leave(session)
+        if screen == "enrol" and WAYS[way].asks_mid_enrolment:
+            session.wait_for("Quit now?", timeout=10)
+            WAYS[way].leave(session)  # the same key again: yes
         status = session.exit_status(timeout=10)
         modes = modes_left_on(session)
         after = session.text(history=True)

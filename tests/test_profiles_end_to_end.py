@@ -118,7 +118,8 @@ def test_a_profile_made_on_the_profile_screen_enrols_and_is_remembered(
         }
         assert {field: shown.get(field) for field in expected} == expected
 
-        # A third run with --profile: sign-in first, the username filled in and focused.
+        # A third run with --profile: sign-in first, the username filled in, the password
+        # focused (the first empty field).
         command = [TOTP_TUI, "--profile", name]
         with TmuxSession(command, env=keyring_environment()) as session:
             # The saved username, filled in (the first frames may show the fields empty).
@@ -127,8 +128,8 @@ def test_a_profile_made_on_the_profile_screen_enrols_and_is_remembered(
                 timeout=15,
             )
             assert "Choose the user pool" not in screen
-            session.press("End")
-            session.fill("Z")  # lands in the username, so it had the focus
+            session.press("BTab")  # Shift+Tab: back to the username, its text not selected
+            session.fill("Z")  # added to the name, not replacing it
             session.wait_for(f"{user.username}Z", timeout=5)
             session.press("C-q")
             assert session.exit_status(timeout=10) == 0

@@ -115,7 +115,9 @@ def test_an_sms_user_moves_to_the_app_and_turns_sms_off(
         session.type(f"{password}\t{code_now(key.secret)}\r")
         wait_quietly(session, "It works", "the test sign-in to pass")
 
-        session.press("Escape")  # Done
+        session.press("Escape")  # back to Enrolled, where Enter finishes
+        session.wait_for("Enrolled", timeout=SCREEN_TIMEOUT)
+        session.press("Enter")
         assert session.exit_status(timeout=10) == 0
         after = session.text(history=True)
         key_left = key.secret in after or group_secret(key.secret) in reading(after)

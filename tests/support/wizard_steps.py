@@ -110,10 +110,11 @@ def holds_text(text: str, secret: Hidden) -> bool:
 
 
 async def sign_in(pilot: Pilot[None], username: str, password: str) -> None:
-    """On a fresh sign-in screen (username focused): fill both fields and press Enter."""
+    """On a fresh sign-in screen: fill both fields and press Enter. A prefilled username
+    leaves the focus on the password, the first empty field."""
     if is_empty(field(pilot.app.screen, "username")):
         await paste(pilot, username)
-    await pilot.press("tab")
+        await pilot.press("tab")
     await paste(pilot, password)
     await pilot.press("enter")
 

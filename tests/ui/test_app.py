@@ -52,7 +52,7 @@ async def test_expired_session_goes_back_to_sign_in_with_the_username_kept(
         assert shows(app, "--session-minutes")
         assert field(again, "username").value == user.username
         assert is_empty(field(again, "password"))
-        assert focused_id(app) == "username"
+        assert focused_id(app) == "password"  # the first empty field
         assert str(key_widget.content) == "", "the enrol screen left behind keeps the key"
 
 

@@ -59,7 +59,7 @@ def cognito_length_keys() -> Iterator[None]:
         use_secret_source(None)
 
 
-async def test_code_field_takes_digits_only_sends_six_and_ctrl_q_quits_forgetting_the_key(
+async def test_code_field_takes_digits_only_and_ctrl_q_asks_then_quits_forgetting_the_key(
     settings: Settings, user: PoolUser, calls: CognitoCalls
 ) -> None:
     app = TotpApp(settings, client_factory=calls)
@@ -77,6 +77,16 @@ async def test_code_field_takes_digits_only_sends_six_and_ctrl_q_quits_forgettin
         await type_text(pilot, " 456")
         assert field(screen, "code").value == "123 456"
 
+        # Mid-enrolment, Ctrl+Q asks first (issue 14, case 6): the person may have scanned
+        # the code already. No keeps everything; Ctrl+Q again on the question quits.
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert app.is_running and shows(app, "Quit now?")
+        await pilot.press("n")
+        await pilot.pause()
+        assert app.screen is screen and field(screen, "code").value == "123 456"
+        await pilot.press("ctrl+q")
+        await pilot.pause()
         await pilot.press("ctrl+q")
         await pilot.pause()
         assert not app.is_running

@@ -141,14 +141,16 @@ async def test_quitting_asks_first(settings: Settings) -> None:
     assert app.return_code == 0
 
 
-async def test_outside_kiosk_mode_escape_does_nothing_and_ctrl_q_quits(settings: Settings) -> None:
+async def test_outside_kiosk_mode_escape_empties_the_sign_in_and_ctrl_q_quits(
+    settings: Settings,
+) -> None:
     app = TotpApp(settings)
     async with app.run_test(size=SIZE) as pilot:
         screen = await wait_for_screen(pilot, SignInScreen)
         await type_text(pilot, "someone")
         await pilot.press("escape")
         await pilot.pause()
-        assert app.screen is screen and screen.has_input()
+        assert app.screen is screen and not screen.has_input()
         assert "Next person" not in cells_from_textual(app).text()
         await pilot.press("ctrl+q")
         await pilot.pause()

@@ -444,7 +444,7 @@ class TestDeleteProfile:
 
 
 class TestUseProfile:
-    async def test_enter_signs_in_to_that_pool_with_the_last_username_focused(self) -> None:
+    async def test_enter_signs_in_to_that_pool_with_the_last_username_filled_in(self) -> None:
         app = profile_app(filled_keyring(secret_of="lab"))
         async with app.run_test(size=SIZE) as pilot:
             await profiles_loaded(pilot)
@@ -453,9 +453,7 @@ class TestUseProfile:
             assert shows(pilot.app, "Pool us-east-1_Lab456")
             assert shows(pilot.app, "Endpoint http://127.0.0.1:5000")
             assert field(screen, "username").value == "jane.doe"
-            assert focused_id(pilot.app) == "username"  # the keyboard contract
-            await pilot.press("tab")
-            assert focused_id(pilot.app) == "password"
+            assert focused_id(pilot.app) == "password"  # the first empty field
             settings = app.settings
             assert settings is not None
             assert (settings.profile_name, settings.user_pool_id) == ("lab", "us-east-1_Lab456")
@@ -470,7 +468,7 @@ class TestUseProfile:
             await pilot.press("enter")
             screen = await arrive(pilot, SignInScreen)
             assert field(screen, "username").value == "sam.roe"
-            assert focused_id(pilot.app) == "username"
+            assert focused_id(pilot.app) == "password"
 
     async def test_a_profile_without_a_username_starts_with_an_empty_username(self) -> None:
         async with profile_app(filled_keyring()).run_test(size=SIZE) as pilot:
@@ -632,8 +630,11 @@ class TestHangingKeyring:
             await pilot.press("ctrl+s")
             await pilot.pause()
             assert shows(pilot.app, "Saving to the keyring…")
-            await pilot.press("tab")  # the form still takes keys
-            assert focused_id(pilot.app) == "pool"
+            # The fields take no typing while the save runs, but keys are still handled.
+            assert field(form, "pool").disabled and field(form, "client").disabled
+            before = focused_id(pilot.app)
+            await pilot.press("tab")
+            assert focused_id(pilot.app) != before
             assert form.in_flight, "the key was handled only after the keyring gave up"
             await wait_until_idle(pilot, timeout=5)
             message = status_text(form)

@@ -5,9 +5,11 @@ from __future__ import annotations
 import asyncio
 import secrets
 
+import pytest
+
 from tests.conftest import PoolUser, make_user, settings_for
 from tests.support.cognito_calls import CognitoCalls
-from tests.support.ui_driving import type_text, wait_until_idle
+from tests.support.ui_driving import burst, type_text, wait_until_idle
 from tests.support.wizard_steps import (
     arrive,
     field,
@@ -16,6 +18,7 @@ from tests.support.wizard_steps import (
     paste,
     shows,
     sign_in,
+    until,
 )
 from tests.ui.conftest import SIZE
 from totp_tui.config.settings import Settings
@@ -53,26 +56,41 @@ async def test_the_sign_in_is_the_first_screen_and_moving_on_leaves_nothing_unde
     settings = settings_for(local_cognito, pool, username=user.username)
     async with TotpApp(settings).run_test(size=SIZE) as pilot:
         assert [type(screen) for screen in pilot.app.screen_stack] == [SignInScreen]
-        await pilot.press("tab")
         await paste(pilot, user.password)
         await pilot.press("enter")
         await arrive(pilot, NewPasswordScreen)
         assert [type(screen) for screen in pilot.app.screen_stack] == [NewPasswordScreen]
 
 
-async def test_prefilled_username_still_has_focus(
+async def test_a_password_typed_at_once_never_lands_in_a_prefilled_username(
+    local_cognito: LocalCognito, pool: DemoPool, user: PoolUser
+) -> None:
+    # Issue 14, case 2: the username was focused with its text selected, so a password
+    # typed straight away replaced the name, in clear. Focus is on the first empty field,
+    # and focusing the name never selects it.
+    settings = settings_for(local_cognito, pool, username=user.username)
+    async with TotpApp(settings).run_test(size=SIZE) as pilot:
+        screen = await arrive(pilot, SignInScreen)
+        assert field(screen, "username").value == user.username
+        assert focused_id(pilot.app) == "password"
+        await pilot.press("shift+tab")  # back to the name, then on: nothing selected
+        assert focused_id(pilot.app) == "username"
+        assert field(screen, "username").selected_text == ""
+        await pilot.press("tab")
+        burst(pilot, f"{user.password}\r")  # auto-typed, as a password manager does
+        await arrive(pilot, NewPasswordScreen)  # signed in as the prefilled name
+
+
+async def test_a_name_typed_into_a_focused_prefilled_username_adds_to_it(
     local_cognito: LocalCognito, pool: DemoPool, user: PoolUser
 ) -> None:
     settings = settings_for(local_cognito, pool, username=user.username)
     async with TotpApp(settings).run_test(size=SIZE) as pilot:
         screen = await arrive(pilot, SignInScreen)
-        assert field(screen, "username").value == user.username
-        assert focused_id(pilot.app) == "username"
-        await pilot.press("tab")
-        assert focused_id(pilot.app) == "password"
-        await paste(pilot, user.password)
-        await pilot.press("enter")
-        await arrive(pilot, NewPasswordScreen)
+        await pilot.press("shift+tab")
+        burst(pilot, "x")
+        await until(pilot, lambda: field(screen, "username").value != user.username, "the x")
+        assert field(screen, "username").value == f"{user.username}x"
 
 
 async def test_nothing_is_sent_until_both_fields_are_filled_and_ctrl_q_quits(
@@ -99,11 +117,17 @@ async def test_nothing_is_sent_until_both_fields_are_filled_and_ctrl_q_quits(
     assert app.return_code == 0
 
 
+@pytest.mark.parametrize("auth_flow", ["USER_SRP_AUTH", "USER_PASSWORD_AUTH"])
 async def test_wrong_password_says_so_clears_it_and_stays(
-    local_cognito: LocalCognito, pool: DemoPool, user: PoolUser, calls: CognitoCalls
+    local_cognito: LocalCognito,
+    pool: DemoPool,
+    user: PoolUser,
+    calls: CognitoCalls,
+    auth_flow: str,
 ) -> None:
-    # moto's SRP accepts any password; the password flow checks it.
-    settings = settings_for(local_cognito, pool, auth_flow="USER_PASSWORD_AUTH")
+    # Issue 14, case 7: the local Cognito (and so the demo) took any password with SRP, the
+    # default flow; it checks the proof now, as AWS does.
+    settings = settings_for(local_cognito, pool, auth_flow=auth_flow)
     async with TotpApp(settings, client_factory=calls).run_test(size=SIZE) as pilot:
         screen = await arrive(pilot, SignInScreen)
         await sign_in(pilot, user.username, "Not-the-password-1")

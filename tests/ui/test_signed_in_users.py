@@ -291,7 +291,10 @@ async def test_test_sign_in_after_enrolment(settings: Settings, user: PoolUser) 
         assert app.screen is test
         assert shows(app, "It works: Cognito asked for a code and accepted the one from your app.")
         assert is_empty(field(test, "password")), "the password stays in its field"
-        await pilot.press("escape")
+        assert shows(app, "Press Escape to go back, then Enter to finish.")
+        await pilot.press("escape")  # back one step: Enrolled, where Enter finishes
+        await arrive(pilot, DoneScreen)
+        await pilot.press("enter")
         await pilot.pause()
         assert not app.is_running
     assert app.return_code == 0
@@ -552,4 +555,4 @@ async def test_back_from_the_access_token_screen_keeps_the_given_username(
         await pilot.press("escape")
         screen = await arrive(pilot, SignInScreen)
         assert field(screen, "username").value == "jane.doe"
-        assert focused_id(app) == "username"
+        assert focused_id(app) == "password"  # the first empty field

@@ -30,6 +30,7 @@ from totp_tui.ui.terminal_caps import (
     no_color_requested,
 )
 from totp_tui.ui.textual_private import make_switchable, replace_crash_report
+from totp_tui.ui.widgets.too_small import TooSmallGuard
 
 # Only the sign-in screen is needed for the first paint: start-up is measured.
 if TYPE_CHECKING:
@@ -57,7 +58,6 @@ class TotpApp(App[None]):
         # priority: ahead of an input's own Ctrl+C (copy), which would copy a password.
         Binding("ctrl+c", "interrupt", "Interrupt", show=False, priority=True),
         Binding("ctrl+t", "toggle_theme", "Theme", show=True),
-        Binding("escape", "cancel_person", "Next person", show=True),  # kiosk mode only
     ]
 
     def __init__(
@@ -99,6 +99,11 @@ class TotpApp(App[None]):
             self.kiosk = KioskDesk(self, self.wizard, kiosk)
         # Keys one at a time, in typing order; leaving never waits (ui/key_order.py).
         self._keys = KeyQueue(self, _takes_keys, urgent=frozenset({"ctrl+q", "ctrl+c"}))
+        # A screen the terminal is too small for is covered by a notice; the app's own keys
+        # (quit, theme) still work there.
+        self.too_small = TooSmallGuard(
+            self, frozenset(b.key for b in self.BINDINGS if isinstance(b, Binding))
+        )
         self._start = start
         self._handle_signals = handle_signals
         self._daemon_workers = False
@@ -123,6 +128,7 @@ class TotpApp(App[None]):
         return screen
 
     def on_mount(self) -> None:
+        self.too_small.start()
         if self.kiosk is not None:
             self.kiosk.start_timer()
         if self._handle_signals:  # the app owns the process
@@ -163,19 +169,12 @@ class TotpApp(App[None]):
             self.kiosk.noticed_input()
         if self._keys.take(event):  # typed while an earlier key is still being handled
             return
-        await super().on_event(event)
+        if not self.too_small.holds(event):  # typed blind, into a screen that cannot show
+            await super().on_event(event)
         self._keys.handed_on(event)
 
     def action_toggle_theme(self) -> None:
         self.theme = LIGHT_THEME if self.current_theme.dark else DARK_THEME
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Escape as "cancel this person" exists in kiosk mode only."""
-        return self.kiosk is not None or action != "cancel_person"
-
-    def action_cancel_person(self) -> None:
-        if self.kiosk is not None:
-            self.kiosk.next_person("Cancelled: everything of the previous session was cleared.")
 
     def copy_to_clipboard(self, text: str) -> None:
         if self.kiosk is not None:  # so that the next person's turn can overwrite a key
@@ -206,16 +205,34 @@ class TotpApp(App[None]):
         self.exit(return_code=return_code)
 
     async def action_quit(self) -> None:
-        if self.kiosk is not None:  # a helpdesk desk is not closed by a stray key
-            self.kiosk.confirm_quit(0, self.leave)
-        else:
-            self.leave(0)
+        self._quit(0)
 
     def action_interrupt(self) -> None:
-        if self.kiosk is not None:
-            self.kiosk.confirm_quit(128 + signal.SIGINT, self.leave)
+        self._quit(128 + signal.SIGINT)
+
+    def _quit(self, return_code: int) -> None:
+        """Ctrl+Q or Ctrl+C. A helpdesk desk is not closed by a stray key, and someone part
+        way through enrolling is asked first: their sign-in would have to start again. The
+        same key again, on the question, quits."""
+        from totp_tui.ui.screens.confirm import ConfirmScreen
+
+        if isinstance(self.screen, ConfirmScreen) and self.screen.about_quitting:
+            self.leave(return_code)
+        elif self.kiosk is not None:
+            self.kiosk.confirm_quit(return_code, self.leave)
+        elif isinstance(self.screen, WizardScreen) and self.screen.asks_before_quitting:
+
+            def answered(yes: bool | None) -> None:
+                if yes:
+                    self.leave(return_code)
+
+            question = (
+                "Quit now? The authenticator app is not set up yet: the enrolment would "
+                "have to start again with a new sign-in."
+            )
+            self.push_screen(ConfirmScreen(question, about_quitting=True), answered)
         else:
-            self.leave(128 + signal.SIGINT)
+            self.leave(return_code)
 
     def _wipe_after_crash(self) -> None:
         try:

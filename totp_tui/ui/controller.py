@@ -68,6 +68,9 @@ class WizardController:
         # Audit and the kiosk's next person (ui/kiosk.py sets these in kiosk mode).
         self.audit_enrolment: Callable[[str, str, bool], None] | None = None
         self.finished: Callable[[], None] = lambda: None
+        # Escape back to the sign-in: in kiosk mode, the next person (their name goes too).
+        self.cancelled: Callable[[], None] | None = None
+        self._enrolled_again: Callable[[], Screen[None]] | None = None  # after a test sign-in
 
     @property
     def profiles(self) -> ProfileRequests:
@@ -94,6 +97,11 @@ class WizardController:
                 self._ask, self.require_settings, self._client, self.attempt, self._replace
             )
         return self._recovery
+
+    @property
+    def kiosk(self) -> bool:
+        """Helpdesk kiosk mode: one person after another (ui/kiosk.py)."""
+        return self._kiosk
 
     @property
     def session_seconds(self) -> float:
@@ -250,6 +258,13 @@ class WizardController:
             testing=True,
         )
 
+    def back_to_enrolled(self) -> None:
+        """Escape on the test sign-in: the Enrolled screen again, where Enter finishes."""
+        if self._enrolled_again is None:
+            self.back_to_sign_in()
+        else:
+            self._replace(self._enrolled_again())
+
     def save_settings(self, screen: WizardScreen, name: str, done: Callable[[str], None]) -> None:
         """Save this run's settings, with the username, as profile `name`."""
         self.profiles.save_settings(
@@ -264,8 +279,34 @@ class WizardController:
         username = self.attempt.account or (self.settings.username if self.settings else "")
         self._replace(self.sign_in_screen(username, message, ok))
 
+    def back_to_sign_in(self) -> None:
+        """Escape: an empty sign-in; what was typed and the Session go with the screen."""
+        if self.cancelled is not None:
+            self.cancelled()
+        else:
+            self.restart()
+
+    def cancel_request(self, screen: WizardScreen) -> None:
+        """Escape while a request is in flight. Its thread cannot be stopped, so its answer
+        is dropped when it comes, and whatever it carries forgotten (ui/request_runner.py).
+
+        A request that used this attempt's Session or token may have reached Cognito, which
+        then counts it as used: that attempt is over, and the person signs in again. A
+        request that started nothing yet (signing in, a token, a code to reset the
+        password) leaves its form as it was, ready to send again.
+        """
+        self.runner.forget_in_flight()
+        screen.finish()
+        if self.cancelled is not None:  # kiosk mode: Escape is always "the next person"
+            self.cancelled()
+        elif self.attempt.flow is not None or self.attempt.enrolment is not None:
+            self.restart("Cancelled while waiting for Cognito. Sign in again to go on.")
+        else:
+            screen.status.show("Cancelled. Press Enter to try again.")
+
     def next_person(self, message: str = "") -> None:
         """Forget everything of this person, their name included; an empty sign-in."""
+        self._enrolled_again = None
         self.attempt.forget(account=True)
         self.restart(message)
 
@@ -368,6 +409,7 @@ class WizardController:
 
         account = plan.account
         done = partial(DoneScreen, account, moved_from=plan.moved_from, kept=plan.kept)
+        self._enrolled_again = done  # back from the test sign-in: nothing saved twice
         settings = self.require_settings()
         status = self._profiles.keyring_status if self._profiles else None
         if not settings.save:
@@ -401,9 +443,11 @@ class WizardController:
         self._app.switch_screen(screen)
 
     def wipe_screen(self) -> None:
+        """Wipe the wizard's screens, the shown one and any under a question (Quit?)."""
         try:
-            screen = self._app.screen
+            stack = list(self._app.screen_stack)
         except Exception:  # no screen yet (a crash at start-up): nothing to wipe
             return
-        if isinstance(screen, WizardScreen):
-            screen.wipe()
+        for screen in stack:
+            if isinstance(screen, WizardScreen):
+                screen.wipe()

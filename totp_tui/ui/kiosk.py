@@ -31,6 +31,7 @@ class KioskDesk:
         self._last_input = time.monotonic()
         self.key_copied = False  # a key sent to the clipboard: overwrite it for the next person
         wizard.audit_enrolment = self.audit_enrolment
+        wizard.cancelled = self.cancel_person  # Escape back to the sign-in
 
     # Activity ------------------------------------------------------------------------------
 
@@ -72,6 +73,9 @@ class KioskDesk:
             self._app.copy_to_clipboard("")  # OSC 52: replace the key in the local clipboard
             self.key_copied = False
         self._wizard.next_person(message)
+
+    def cancel_person(self) -> None:
+        self.next_person("Cancelled: everything of the previous session was cleared.")
 
     def audit_enrolment(self, pool: str, username: str, replaced: bool) -> None:
         """One line in the audit log per kiosk enrolment (never a secret), off the UI thread."""

@@ -33,6 +33,10 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("totp_tui")
 
+# One line at 80 columns: enrolment goes on, only nothing can be saved.
+KEYRING_NOTICE = "No usable keyring: profiles cannot be saved on this host; enrolment works."
+KEYRING_NOTICE_ID = "keyring-notice"
+
 
 @dataclass(frozen=True)
 class _Listed:
@@ -92,14 +96,23 @@ class ProfileRequests:
         self.keyring_status = status
         if not status.usable:
             log.info("keyring unusable: %s", status.name)
-            # Short: it must not hide the sign-in form at 80x24. How to fix it is on the last
-            # screen, where saving would happen.
-            self._app.notify(
-                "Profiles cannot be saved on this host; enrolment works.",
-                title="No usable keyring",
-                severity="warning",
-                timeout=12,
-            )
+            self._say_no_keyring()
+
+    def _say_no_keyring(self) -> None:
+        """A line of the sign-in screen, above its footer, for as long as that screen shows.
+
+        Not a toast: one sat for 12 s on the sign-in card's border, and on the enrol screen's
+        QR code (its quiet zone: the code may then not scan) for anyone quicker. Someone past
+        the sign-in already is not told here: the last screen, where saving would happen,
+        says it with the fix.
+        """
+        from textual.widgets import Static
+
+        from totp_tui.ui.screens.sign_in import SignInScreen
+
+        screen = self._app.screen
+        if isinstance(screen, SignInScreen) and not screen.query(f"#{KEYRING_NOTICE_ID}"):
+            screen.mount(Static(KEYRING_NOTICE, id=KEYRING_NOTICE_ID, markup=False))
 
     # Profile screens ----------------------------------------------------------------------
 

@@ -16,7 +16,6 @@ from totp_tui.ui.widgets.title_bar import TitleBar
 class AccessTokenScreen(WizardScreen):
     BINDINGS = [
         Binding("enter", "submit", "Continue", show=True),
-        Binding("escape", "back", "Back", show=True),
     ]
 
     def compose(self) -> ComposeResult:
@@ -43,10 +42,6 @@ class AccessTokenScreen(WizardScreen):
             self.status.error("Paste the access token.")
             return
         self.wizard.use_access_token(self, token)
-
-    def action_back(self) -> None:
-        self.wipe()
-        self.wizard.restart()
 
     def show_error(self, message: str) -> None:
         super().show_error(message)

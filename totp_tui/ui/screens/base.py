@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Protocol, cast
 
+from textual.binding import Binding
 from textual.screen import Screen
+from textual.timer import Timer
+from textual.widget import Widget
+from textual.widgets import Input
 
 from totp_tui.sentences import as_sentence
 from totp_tui.ui.widgets.status_line import StatusLine
@@ -65,6 +70,9 @@ class Wizard(Protocol):
     @property
     def recovery(self) -> RecoveryDesk: ...
 
+    @property
+    def kiosk(self) -> bool: ...
+
     def sign_in(self, screen: WizardScreen, username: str, password: str) -> None: ...
 
     def set_new_password(
@@ -87,6 +95,8 @@ class Wizard(Protocol):
 
     def start_test_sign_in(self) -> None: ...
 
+    def back_to_enrolled(self) -> None: ...
+
     def test_sign_in(self, screen: WizardScreen, password: str, code: str) -> None: ...
 
     def save_settings(
@@ -95,11 +105,23 @@ class Wizard(Protocol):
 
     def restart(self, message: str = "", ok: bool = False) -> None: ...
 
+    def back_to_sign_in(self) -> None: ...
+
+    def cancel_request(self, screen: WizardScreen) -> None: ...
+
     def finish(self) -> None: ...
 
 
 class WizardScreen(Screen[None]):
-    """A screen that sends one request at a time and shows its progress and its errors."""
+    """A screen that sends one request at a time and shows its progress and its errors.
+
+    Escape has one meaning on every screen: back. While a request is in flight it cancels
+    the wait; otherwise it goes back one step, which for most screens is an empty sign-in
+    (what was typed is wiped on the way). Screens with a step of their own override
+    `go_back`; those with nowhere to go say so in `can_go_back`.
+    """
+
+    BINDINGS = [Binding("escape", "back", "Back", show=True)]
 
     def __init__(self) -> None:
         super().__init__()
@@ -108,6 +130,11 @@ class WizardScreen(Screen[None]):
         self.takes_keys = False
         self.last_error = ""  # the last error shown, and how many times in a row
         self.error_repeats = 0
+        self._busy_text = ""
+        self._waiting_since = 0.0
+        self._wait_clock: Timer | None = None
+        self._frozen: list[Input] = []  # fields that take no typing while a request runs
+        self._focus_after: Widget | None = None
 
     def on_mount(self) -> None:
         # Runs after the screen's own on_mount, which asked for its first field's focus:
@@ -122,16 +149,52 @@ class WizardScreen(Screen[None]):
     def status(self) -> StatusLine:
         return self.query_one(StatusLine)
 
+    # Requests -----------------------------------------------------------------------------
+
     def begin(self, busy_text: str) -> bool:
-        """Mark a request as started; False if one is already running (Enter pressed twice)."""
+        """Mark a request as started; False if one is already running (Enter pressed twice).
+
+        The fields stop taking typing until the answer: what is typed during a long wait
+        would otherwise be appended to the password that was sent. The status line counts
+        the seconds, so a slow link does not look like a hung app, and names the way out.
+        """
         if self.in_flight:
             return False
         self.in_flight = True
-        self.status.busy(busy_text)
+        self._busy_text = busy_text
+        self._waiting_since = time.monotonic()
+        self._freeze_fields()
+        self._show_wait()
+        self._wait_clock = self.set_interval(1.0, self._show_wait)
         return True
+
+    def _show_wait(self) -> None:
+        seconds = int(time.monotonic() - self._waiting_since)
+        spent = f" {seconds} s" if seconds else ""
+        self.status.busy(f"{self._busy_text}{spent} (Escape cancels)")
 
     def finish(self) -> None:
         self.in_flight = False
+        if self._wait_clock is not None:
+            self._wait_clock.stop()
+            self._wait_clock = None
+        self._thaw_fields()
+
+    def _freeze_fields(self) -> None:
+        self._focus_after = self.focused
+        self._frozen = [field for field in self.query(Input) if not field.disabled]
+        for field in self._frozen:
+            field.disabled = True
+
+    def _thaw_fields(self) -> None:
+        frozen, self._frozen = self._frozen, []
+        for field in frozen:
+            if field.is_attached:
+                field.disabled = False
+        # Back where the person was: disabling a focused field moved the focus on.
+        focus, self._focus_after = self._focus_after, None
+        if focus is not None and focus.is_attached:
+            focus.focus()
 
     def show_error(self, message: str) -> None:
         self.finish()
@@ -152,6 +215,35 @@ class WizardScreen(Screen[None]):
 
     def submit(self) -> None:
         """Check the form and send its request; screens with a form override this."""
+
+    @property
+    def asks_before_quitting(self) -> bool:
+        """Would quitting here throw away work the person has done (Ctrl+Q asks first)?"""
+        return False
+
+    # Escape -------------------------------------------------------------------------------
+
+    @property
+    def can_go_back(self) -> bool:
+        """Is there a step back from here? Without one, Escape is not in the footer."""
+        return True
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "back":
+            return self.in_flight or self.can_go_back
+        return True
+
+    def action_back(self) -> None:
+        if self.in_flight:
+            self.wizard.cancel_request(self)
+        else:
+            self.go_back()
+
+    def go_back(self) -> None:
+        """Back one step: here, to an empty sign-in (the username kept outside kiosk mode)."""
+        self.wizard.back_to_sign_in()
+
+    # Leaving ------------------------------------------------------------------------------
 
     def session_left(self) -> float | None:
         """Seconds the screen's session countdown still shows; None: no countdown here."""

@@ -25,9 +25,11 @@ class ConfirmScreen(ModalScreen[bool]):
         Binding("n,escape", "answer(False)", "No", show=True),
     ]
 
-    def __init__(self, question: str) -> None:
+    def __init__(self, question: str, *, about_quitting: bool = False) -> None:
         super().__init__()
         self._question = question
+        # Quit? Then the quitting key again means yes (ui/app.py).
+        self.about_quitting = about_quitting
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="card dialog") as card:

@@ -20,7 +20,6 @@ class ConfirmSignUpScreen(WizardScreen):
     BINDINGS = [
         Binding("enter", "submit", "Confirm", show=True),
         Binding("ctrl+r", "send_code", "New code", show=True),
-        Binding("escape", "back", "Back", show=True),
     ]
 
     def __init__(self, account: str, message: str = "") -> None:
@@ -50,10 +49,6 @@ class ConfirmSignUpScreen(WizardScreen):
     def action_send_code(self) -> None:
         if not self.in_flight:
             self.wizard.recovery.send_sign_up_code(self)
-
-    def action_back(self) -> None:
-        if not self.in_flight:
-            self.wizard.restart()
 
     def submit(self) -> None:
         code = self.query_one(CodeInput).code

@@ -31,7 +31,8 @@ class DoneScreen(WizardScreen):
     BINDINGS = [
         Binding("enter", "submit", "Finish", show=True),
         Binding("ctrl+r", "test_sign_in", "Test sign-in", show=True),
-        Binding("escape", "finish", "Quit without saving", show=False),
+        # Back is a new sign-in (the next account); Enter finishes.
+        Binding("escape", "back", "Sign in again", show=True),
     ]
 
     def __init__(
@@ -101,9 +102,6 @@ class DoneScreen(WizardScreen):
         self.finish()
         self.status.show(message, "ok")
 
-    def action_finish(self) -> None:
-        self.wizard.finish()  # leave, or the next person in kiosk mode
-
     def submit(self) -> None:
         name = self.query_one("#profile-name", Input).value.strip() if self._offer_save else ""
         if not name:
@@ -127,7 +125,7 @@ class StopScreen(Screen[None]):
     """
 
     BINDINGS = [
-        Binding("enter", "restart", "Sign in again", show=True),
+        Binding("enter,escape", "restart", "Sign in again", show=True),
         Binding("q", "finish", "Quit", show=False),
     ]
 
@@ -144,7 +142,7 @@ class StopScreen(Screen[None]):
         yield Footer()
 
     def action_restart(self) -> None:
-        self._wizard().restart()
+        self._wizard().back_to_sign_in()
 
     def action_finish(self) -> None:
         self._wizard().finish()

@@ -12,7 +12,7 @@ from totp_tui.authenticator.qr import QrMatrix
 from totp_tui.ui.screens.base import WizardScreen
 from totp_tui.ui.widgets.code_input import CodeInput
 from totp_tui.ui.widgets.countdown import SessionCountdown
-from totp_tui.ui.widgets.inputs import FormField
+from totp_tui.ui.widgets.device_name import DeviceNameField
 from totp_tui.ui.widgets.qr_code import QrCode
 from totp_tui.ui.widgets.secret_key import SecretKey
 from totp_tui.ui.widgets.status_line import StatusLine
@@ -95,6 +95,7 @@ class EnrolScreen(WizardScreen):
         self._session_seconds = session_seconds
         self._clock_offset = clock_offset
         self._also_offered = also_offered
+        self._key_copied = False  # Ctrl+Y: the clipboards are cleared when the screen goes
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="enrol"):
@@ -119,8 +120,12 @@ class EnrolScreen(WizardScreen):
                 yield StatusLine(id="status")
                 yield Label("Device name (optional, Tab)")
                 # Cognito's FriendlyDeviceName: helps tell authenticators apart later.
-                yield FormField(
-                    placeholder="totp-tui", id="device-name", compact=True, max_length=64
+                yield DeviceNameField(
+                    self.holds_key,
+                    self._key_not_a_name,
+                    placeholder="totp-tui",
+                    id="device-name",
+                    max_length=64,
                 )
                 if self._also_offered:
                     names = {"SMS_MFA": "SMS codes", "EMAIL_OTP": "email codes"}
@@ -170,9 +175,25 @@ class EnrolScreen(WizardScreen):
     def action_unzoom_qr(self) -> None:
         self.query_one(QrCode).unzoom()
 
+    @property
+    def asks_before_quitting(self) -> bool:
+        # The person may have scanned the code already: quitting leaves their app with an
+        # entry that will never work, and the enrolment starts again from the sign-in.
+        return True
+
+    def go_back(self) -> None:
+        """Zoomed, back is the screen with the field; else an empty sign-in, where the
+        next sign-in shows a new key (this one is never verified)."""
+        if self.maximized is not None:
+            self.action_unzoom_qr()
+        else:
+            super().go_back()
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Zoomed, the QR code is all there is: the field and the messages are hidden.
         zoomed = self.maximized is not None
+        if action == "back":
+            return True
         if action in ("submit", "zoom_qr"):
             return not zoomed
         if action == "unzoom_qr":
@@ -205,7 +226,32 @@ class EnrolScreen(WizardScreen):
     def action_copy_secret(self) -> None:
         # OSC 52: reaches the local clipboard over SSH when the terminal allows it.
         self.app.copy_to_clipboard(self._secret)
-        self.notify("Key sent to the clipboard (if your terminal allows OSC 52).", timeout=4)
+        self._key_copied = True
+        # In the status line, not a toast: a toast sits on the QR code's corner, and a code
+        # whose quiet zone is covered may not scan.
+        self.status.show(
+            "Key sent to the clipboard (if your terminal allows OSC 52); cleared when you "
+            "leave this screen.",
+            "ok",
+        )
+
+    def holds_key(self, text: str) -> bool:
+        """Whether `text` holds this screen's key: plain, or in the groups it is shown in."""
+        key = self._secret.upper()
+        return bool(key) and key in "".join(text.split()).upper()
+
+    def _key_not_a_name(self) -> None:
+        self.status.error("The key is not a device name: it would show here, and in Cognito.")
+
+    def _clear_clipboard(self) -> None:
+        """The key copied with Ctrl+Y goes with the screen: from Textual's clipboard, where
+        Ctrl+V in the next screen's fields would paste it, and from the terminal's, which an
+        empty OSC 52 clears where the terminal allows. Not if something else was copied
+        since (kiosk mode clears the clipboard itself, for the next person: ui/kiosk.py)."""
+        if self._key_copied:
+            self._key_copied = False
+            if self._secret and self.app.clipboard == self._secret:
+                self.app.copy_to_clipboard("")
 
     def show_error(self, message: str) -> None:
         super().show_error(message)
@@ -214,8 +260,14 @@ class EnrolScreen(WizardScreen):
         field.focus()
 
     def wipe(self) -> None:
+        self._clear_clipboard()  # first: it compares the clipboard with the key
         self._secret = ""
         self._matrix = QrMatrix(())  # the QR code's modules are the secret too
         self.query_one(QrCode).wipe()
         self.query_one(SecretKey).wipe()
         self.query_one("#code", CodeInput).value = ""
+
+    def on_unmount(self) -> None:
+        # Gone without a wipe (the app quit while a question was over this screen): the
+        # clipboard still goes. After a wipe there is nothing left to clear.
+        self._clear_clipboard()

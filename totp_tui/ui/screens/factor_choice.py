@@ -4,7 +4,6 @@ authenticator app is not among the choices yet."""
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
@@ -22,7 +21,6 @@ CHOICE_NAMES = {
 
 class FactorChoiceScreen(WizardScreen):
     # Enter is the choice list's (it names it in the footer).
-    BINDINGS = [Binding("escape", "back", "Back", show=True)]
 
     def __init__(self, account: str, choices: tuple[str, ...]) -> None:
         super().__init__()
@@ -53,10 +51,6 @@ class FactorChoiceScreen(WizardScreen):
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         self.action_submit()
-
-    def action_back(self) -> None:
-        if not self.in_flight:
-            self.wizard.restart()
 
     def submit(self) -> None:
         choices = self.query_one(OptionList)

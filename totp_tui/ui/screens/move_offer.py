@@ -19,7 +19,7 @@ KEEP, TURN_OFF = "keep", "turn-off"
 
 class MoveOfferScreen(WizardScreen):
     # Enter is the choice list's (it names it in the footer).
-    BINDINGS = [Binding("q,escape", "finish", "Not now", show=True)]
+    BINDINGS = [Binding("q", "finish", "Not now", show=True)]
 
     def __init__(self, account: str, factor: str) -> None:
         super().__init__()

@@ -21,7 +21,7 @@ class OfferScreen(WizardScreen):
 
     BINDINGS = [
         Binding("enter", "accept", "Continue", show=True),
-        Binding("q,escape", "finish", "Done", show=True),
+        Binding("q", "finish", "Done", show=True),
     ]
 
     def __init__(

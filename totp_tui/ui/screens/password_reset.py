@@ -23,7 +23,6 @@ class PasswordResetScreen(WizardScreen):
     BINDINGS = [
         Binding("enter", "submit", "Set password", show=True),
         Binding("ctrl+r", "send_code", "Send a code", show=True),
-        Binding("escape", "back", "Back", show=True),
     ]
 
     def __init__(self, account: str, message: str = "") -> None:
@@ -57,10 +56,6 @@ class PasswordResetScreen(WizardScreen):
     def action_send_code(self) -> None:
         if not self.in_flight:
             self.wizard.recovery.send_reset_code(self)
-
-    def action_back(self) -> None:
-        if not self.in_flight:
-            self.wizard.restart()
 
     def submit(self) -> None:
         code_field = self.query_one(CodeInput)

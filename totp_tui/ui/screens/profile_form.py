@@ -57,7 +57,6 @@ class ProfileFormScreen(WizardScreen):
         Binding("ctrl+s", "submit", "Save", show=True),
         # Enter in a text field saves too (a password manager's auto-type ends with it).
         Binding("enter", "submit", "Save", show=False),
-        Binding("escape", "cancel", "Back", show=True),
     ]
 
     def __init__(self, profile: Profile | None, save: bool = True) -> None:
@@ -225,7 +224,8 @@ class ProfileFormScreen(WizardScreen):
         else:
             self.wizard.profiles.use_draft_once(self, draft)
 
-    def action_cancel(self) -> None:
+    def go_back(self) -> None:
+        """Back one step: the list of profiles, with nothing typed here kept."""
         self.wipe()
         self.wizard.profiles.show_profiles()
 

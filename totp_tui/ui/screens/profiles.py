@@ -84,8 +84,14 @@ class ProfilesScreen(WizardScreen):
         self.refresh_bindings()  # Edit and Delete go from the footer
         self.show_error(f"{message}\nPress n to enter a pool's settings for this run only.")
 
+    @property
+    def can_go_back(self) -> bool:
+        return False  # the first screen when no pool was given
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Without a keyring there is nothing to edit or delete: those keys leave the footer."""
+        if action == "back":
+            return super().check_action(action, parameters)
         return self.keyring_usable or action not in ("edit", "delete")
 
     def _highlighted(self) -> str | None:

@@ -28,6 +28,9 @@ class SignInScreen(WizardScreen):
         Binding("enter", "submit", "Sign in", show=True),
         Binding("ctrl+o", "access_token", "Access token", show=True),
         Binding("ctrl+r", "reset_password", "Forgot password", show=True),
+        # Nowhere to go back to from here: Escape empties the form (in kiosk mode, the next
+        # person). Not in the footer, which has no room left at 80 columns.
+        Binding("escape", "back", "Clear", show=False),
     ]
 
     def __init__(
@@ -52,7 +55,14 @@ class SignInScreen(WizardScreen):
             card.border_title = "Sign in"
             yield Static(self._pool_description, classes="pool", markup=False)
             yield Label("Username", classes="first")
-            yield FormField(value=self._username, placeholder="name or email", id="username")
+            # Focus never selects the name: the next key would replace it, and someone typing
+            # their password there would put it, in clear, in place of their name.
+            yield FormField(
+                value=self._username,
+                placeholder="name or email",
+                id="username",
+                select_on_focus=False,
+            )
             yield Label("Password")
             yield PasswordInput(id="password")
             yield StatusLine(self._message, id="status")
@@ -73,7 +83,24 @@ class SignInScreen(WizardScreen):
         self.call_later(self._add_footer)
         if self._message:
             self.status.show(self._message, "ok" if self._message_ok else "error")
-        # The keyboard contract: the username has focus at start, even when prefilled.
+        self._focus_first_empty()
+
+    def _focus_first_empty(self) -> None:
+        """The keyboard contract: the first empty field has focus, so a prefilled username
+        (the demo, --username, a profile, the way back after an expired session) is not
+        where the password gets typed."""
+        username = self.query_one("#username", Input)
+        if username.value:
+            self.query_one("#password", PasswordInput).focus()
+        else:
+            username.focus()
+
+    def go_back(self) -> None:
+        if self.wizard.kiosk:
+            self.wizard.back_to_sign_in()  # the next person: everything of this one goes
+            return
+        self.wipe()
+        self.status.clear()
         self.query_one("#username", Input).focus()
 
     def has_input(self) -> bool:

@@ -17,7 +17,6 @@ from totp_tui.ui.widgets.title_bar import TitleBar
 class SignInCheckScreen(WizardScreen):
     BINDINGS = [
         Binding("enter", "submit", "Test", show=True),
-        Binding("escape", "finish", "Done", show=True),
     ]
 
     def __init__(self, account: str) -> None:
@@ -70,12 +69,13 @@ class SignInCheckScreen(WizardScreen):
         self.wipe()
         self.status.show(
             "It works: Cognito asked for a code and accepted the one from your app. "
-            "Press Escape to finish.",
+            "Press Escape to go back, then Enter to finish.",
             "ok",
         )
 
-    def action_finish(self) -> None:
-        self.wizard.finish()
+    def go_back(self) -> None:
+        """Back one step: the Enrolled screen, where Enter finishes."""
+        self.wizard.back_to_enrolled()
 
     def wipe(self) -> None:
         self.query_one(PasswordInput).wipe()

@@ -1,0 +1,104 @@
+"""A request in flight (issue 14, case 3): the time spent shows, the fields take no typing,
+and Escape cancels the wait, back to the form as it was (or, when the request used the
+Session, to a new sign-in). The worker is held inside botocore, as a silent endpoint would."""
+
+from __future__ import annotations
+
+import time
+
+from tests.conftest import PoolUser
+from tests.support.cognito_calls import FinishedCalls
+from tests.support.totp_clock import code_now
+from tests.support.ui_driving import burst, keys_at_once
+from tests.support.wizard_steps import (
+    arrive,
+    field,
+    focused_id,
+    is_empty,
+    paste,
+    reach_enrol,
+    shown_key,
+    shows,
+    until,
+)
+from tests.ui.conftest import SIZE
+from totp_tui.config.settings import Settings
+from totp_tui.ui.app import TotpApp
+from totp_tui.ui.screens.new_password import NewPasswordScreen
+from totp_tui.ui.screens.sign_in import SignInScreen
+from totp_tui.ui.widgets.secret_key import SecretKey
+
+
+async def test_a_long_sign_in_counts_its_seconds_takes_no_typing_and_escape_cancels(
+    settings: Settings, user: PoolUser
+) -> None:
+    calls = FinishedCalls()
+    app = TotpApp(settings, client_factory=calls)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await arrive(pilot, SignInScreen)
+        await until(pilot, lambda: calls.client is not None, "the app's client")
+        reached, release = calls.hold_when_reached("InitiateAuth")
+        try:
+            burst(pilot, f"{user.username}\t{user.password}\r")
+            await until(pilot, reached.is_set, "the worker to reach InitiateAuth")
+            assert shows(app, "Signing in…") and shows(app, "Escape cancels")
+            # Typed while waiting (a laggy link delivering late keys): nothing reaches the
+            # password that was sent, nor the username.
+            burst(pilot, "typed-while-waiting")
+            await pilot.pause()
+            assert field(screen, "password").value == user.password
+            assert field(screen, "username").value == user.username
+            assert field(screen, "password").disabled and field(screen, "username").disabled
+            await until(pilot, lambda: shows(app, "Signing in… 1 s"), "the seconds counted", 5)
+
+            keys_at_once(pilot, "escape")
+            await until(pilot, lambda: not screen.in_flight, "the wait to be cancelled")
+            assert shows(app, "Cancelled. Press Enter to try again.")
+            assert app.screen is screen, "the form went away"
+            assert field(screen, "username").value == user.username
+            assert field(screen, "password").value == user.password
+            assert not field(screen, "password").disabled
+            assert focused_id(app) == "password", "the focus did not come back"
+        finally:
+            release.set()
+        # Cognito's late answer is dropped: no new-password screen appears on its own.
+        await until(pilot, lambda: calls.returned("InitiateAuth") == 1, "the late answer")
+        await pilot.pause(0.2)
+        assert app.screen is screen
+        assert app.wizard.attempt.flow is None, "the dropped answer's Session was kept"
+        # The same form, sent again, goes through.
+        keys_at_once(pilot, "enter")
+        await arrive(pilot, NewPasswordScreen)
+    assert calls.count("InitiateAuth") == 2
+
+
+async def test_escape_while_a_code_is_checked_starts_again_from_the_sign_in(
+    settings: Settings, user: PoolUser
+) -> None:
+    # VerifySoftwareToken may have reached Cognito, which then counts the Session as used:
+    # this enrolment cannot go on, and the person is told to sign in again.
+    calls = FinishedCalls()
+    app = TotpApp(settings, client_factory=calls)
+    async with app.run_test(size=SIZE) as pilot:
+        enrol = await reach_enrol(pilot, user)
+        key = shown_key(enrol)
+        key_widget = enrol.query_one(SecretKey)
+        reached, release = calls.hold_when_reached("VerifySoftwareToken")
+        try:
+            await paste(pilot, code_now(key.value))
+            keys_at_once(pilot, "enter")
+            await until(pilot, reached.is_set, "the worker to reach VerifySoftwareToken")
+            started = time.monotonic()
+            keys_at_once(pilot, "escape")
+            sign_in = await arrive(pilot, SignInScreen)
+            assert time.monotonic() - started < 2, "the cancel waited for Cognito"
+            assert shows(app, "Cancelled while waiting for Cognito. Sign in again to go on.")
+            assert field(sign_in, "username").value == user.username
+            assert is_empty(field(sign_in, "password"))
+            assert app.wizard.attempt.flow is None and app.wizard.attempt.enrolment is None
+            assert str(key_widget.content) == "", "the key outlived its screen"
+        finally:
+            release.set()
+        await until(pilot, lambda: calls.returned("VerifySoftwareToken") == 1, "the late answer")
+        await pilot.pause(0.2)
+        assert app.screen is sign_in, "the late answer moved the app on"
