@@ -38,10 +38,15 @@ system-deps:
 demo: $(STAMP)
 	$(BIN)/totp-tui demo
 
+# Two workers, a test file each at a time (its module-scoped pool and local Cognito stay in
+# one process): the suite waits more than it computes (TOTP windows, the real process under
+# tmux), so two workers halve its time on two cores. PYTEST_WORKERS= runs it in one process.
+PYTEST_WORKERS ?= -n 2 --dist loadfile
+
 # The tests run inside a private D-Bus session with an unlocked gnome-keyring (a real
 # Secret Service), with their own HOME, so nothing touches the user's keyring.
 test: system-deps $(STAMP)
-	tests/support/with_secret_service.sh $(BIN)/python -m pytest $(PYTEST_ARGS)
+	tests/support/with_secret_service.sh $(BIN)/python -m pytest $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check totp_tui tests
