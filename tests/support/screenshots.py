@@ -106,8 +106,7 @@ async def capture_enrolment(server: LocalCognito, shoot: Shot) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await wait_for_screen(pilot, SignInScreen)
         shot("sign-in")
-        await pilot.press("tab")
-        await type_text(pilot, EXAMPLE_PASSWORD)
+        await type_text(pilot, EXAMPLE_PASSWORD)  # the username is filled in: focus is here
         await pilot.press("enter")
         await wait_for_screen(pilot, NewPasswordScreen)
         shot("new-password")
@@ -150,8 +149,7 @@ async def capture_enrolment(server: LocalCognito, shoot: Shot) -> None:
         shot("access-token")
         await pilot.press("escape")
         await wait_for_screen(pilot, SignInScreen)
-        await pilot.press("tab")
-        await type_text(pilot, EXAMPLE_NEW_PASSWORD)
+        await type_text(pilot, EXAMPLE_NEW_PASSWORD)  # the username kept, the password focused
         await pilot.press("enter")
         await wait_for_screen(pilot, CodeRequiredScreen)
         shot("code-required")
@@ -192,7 +190,7 @@ async def capture_move_from_sms(server: LocalCognito, shoot: Shot) -> None:
     app = TotpApp(settings_for(server, pool))
     async with app.run_test(size=SIZE) as pilot:
         await wait_for_screen(pilot, SignInScreen)
-        burst(pilot, f"\t{EXAMPLE_NEW_PASSWORD}\r")
+        burst(pilot, f"{EXAMPLE_NEW_PASSWORD}\r")  # the name is filled in
         await wait_for_screen(pilot, OtherCodeScreen)
         shoot(app, "code-by-sms")
         burst(pilot, "123456\r")  # the local Cognito takes any SMS code
@@ -239,7 +237,7 @@ async def capture_factor_choice(server: LocalCognito, shoot: Shot) -> None:
         app = TotpApp(settings, client_factory=lambda _: client)
         async with app.run_test(size=SIZE) as pilot:
             await wait_for_screen(pilot, SignInScreen)
-            burst(pilot, f"\t{EXAMPLE_NEW_PASSWORD}\r")
+            burst(pilot, f"{EXAMPLE_NEW_PASSWORD}\r")  # the name is filled in
             await wait_for_screen(pilot, FactorChoiceScreen)
             shoot(app, "factor-choice")
             press_at_once(pilot, "down", "enter")
@@ -313,7 +311,7 @@ async def capture_sign_up_confirmation(server: LocalCognito, shoot: Shot) -> Non
     app = TotpApp(settings_for(server, pool))
     async with app.run_test(size=SIZE) as pilot:
         await wait_for_screen(pilot, SignInScreen)
-        burst(pilot, f"\t{EXAMPLE_NEW_PASSWORD}\r")
+        burst(pilot, f"{EXAMPLE_NEW_PASSWORD}\r")  # the name is filled in
         await wait_for_screen(pilot, ConfirmSignUpScreen)
         shoot(app, "confirm-sign-up")
         burst(pilot, "123456\r")  # the local Cognito takes any code
