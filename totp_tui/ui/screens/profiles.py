@@ -89,9 +89,11 @@ class ProfilesScreen(WizardScreen):
         return False  # the first screen when no pool was given
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Without a keyring there is nothing to edit or delete: those keys leave the footer."""
+        """Without a keyring there is nothing to edit or delete: those keys leave the footer.
+        No Escape: nothing to go back to, and a keyring read has its own time limit (a
+        cancelled one would leave the list empty, with no key to read it again)."""
         if action == "back":
-            return super().check_action(action, parameters)
+            return False
         return self.keyring_usable or action not in ("edit", "delete")
 
     def _highlighted(self) -> str | None:
