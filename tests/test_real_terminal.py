@@ -125,15 +125,24 @@ class Xterm:
         self._window = ""
 
     def window(self) -> str:
-        if not self._window:
+        """xterm's window. Looked for again until it is there: a search walks every window
+        on the display, and one destroyed meanwhile (the previous case's xterm closing, on a
+        loaded host) ends it with an X error and no result."""
+        deadline = time.monotonic() + WAIT_SECONDS
+        while not self._window:
             found = subprocess.run(
-                ["xdotool", "search", "--sync", "--pid", str(self.process.pid)],
+                ["xdotool", "search", "--pid", str(self.process.pid)],
                 env={**os.environ, "DISPLAY": self.display},
                 capture_output=True,
                 text=True,
                 timeout=WAIT_SECONDS,
             )
-            self._window = found.stdout.split()[-1]
+            if found.stdout.split():
+                self._window = found.stdout.split()[-1]
+                break
+            assert self.process.poll() is None, f"xterm exited ({self.process.returncode})"
+            assert time.monotonic() < deadline, f"no xterm window: {found.stderr.strip()!r}"
+            time.sleep(0.1)
         return self._window
 
     def press(self, key: str) -> None:
