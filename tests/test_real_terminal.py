@@ -36,6 +36,7 @@ ACCOUNT = "firstname.lastname@enrolment.example-corporation.com"
 FONT = "DejaVu Sans Mono"
 SIZES = (8, 10, 12, 16)
 WAIT_SECONDS = 20.0
+LAUNCHES = 3  # xterm started at most this often when Xvfb refuses its connection
 
 pytestmark = pytest.mark.e2e
 
@@ -114,15 +115,23 @@ class Xterm:
             "--account",
             ACCOUNT,
         ]
-        self.process = subprocess.Popen(
-            ["xterm", "-geometry", "80x24+0+0", "-fa", FONT, "-fs", str(case.size),
-             "-bg", case.background, "-fg", foreground, "-e", *command],
-            env=env,
+        self._argv = ["xterm", "-geometry", "80x24+0+0", "-fa", FONT, "-fs", str(case.size),
+                      "-bg", case.background, "-fg", foreground, "-e", *command]  # fmt: skip
+        self._env = env
+        self._launches = 0
+        self.process = self._launch()
+        self._window = ""
+
+    def _launch(self) -> subprocess.Popen[str]:
+        self._launches += 1
+        return subprocess.Popen(
+            self._argv,
+            env=self._env,
             cwd=ROOT,
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )  # fmt: skip
-        self._window = ""
+            stderr=subprocess.PIPE,  # xterm's own complaints, named if it ends too soon
+            text=True,
+        )
 
     def window(self) -> str:
         """xterm's window. Looked for again until it is there: a search walks every window
@@ -140,7 +149,14 @@ class Xterm:
             if found.stdout.split():
                 self._window = found.stdout.split()[-1]
                 break
-            assert self.process.poll() is None, f"xterm exited ({self.process.returncode})"
+            if self.process.poll() is not None:
+                said = self.process.stderr.read() if self.process.stderr else ""
+                if "Can't open display" in said and self._launches < LAUNCHES:
+                    # Xvfb turned the connection away (seen on a loaded host with two test
+                    # workers): xterm never started, and neither did the app. Again.
+                    self.process = self._launch()
+                    continue
+                raise AssertionError(f"xterm exited ({self.process.returncode}): {said.strip()!r}")
             assert time.monotonic() < deadline, f"no xterm window: {found.stderr.strip()!r}"
             time.sleep(0.1)
         return self._window
@@ -173,6 +189,9 @@ class Xterm:
             self.process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             self.process.kill()
+            self.process.wait(timeout=10)
+        if self.process.stderr is not None:
+            self.process.stderr.close()
 
 
 def zbar_reads(picture: Image.Image) -> list[str]:
