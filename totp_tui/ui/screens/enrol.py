@@ -268,6 +268,6 @@ class EnrolScreen(WizardScreen):
         self.query_one("#code", CodeInput).value = ""
 
     def on_unmount(self) -> None:
-        # Gone without a wipe (the app quit while a question was over this screen): the
-        # clipboard still goes. After a wipe there is nothing left to clear.
+        # A backstop for a screen that goes without a wipe (a crash report, Textual closing
+        # it): the clipboard still goes. After a wipe there is nothing left to clear.
         self._clear_clipboard()
