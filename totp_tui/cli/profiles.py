@@ -16,6 +16,7 @@ import os
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict
+from pathlib import Path
 from typing import TypeVar
 
 from totp_tui.cli.options import add_network_options, add_pool_options, requested
@@ -27,6 +28,7 @@ from totp_tui.cli.output import (
     failed,
     print_record,
 )
+from totp_tui.cli.system_pools import read_system_config
 from totp_tui.config.settings import (
     CLIENT_SECRET_VARIABLE,
     RequestedSettings,
@@ -34,6 +36,7 @@ from totp_tui.config.settings import (
     effective_settings,
     requested_profile_name,
 )
+from totp_tui.config.system_config import SystemPool
 from totp_tui.profiles import (
     KeyringAccessError,
     Profile,
@@ -73,7 +76,10 @@ def build_parser() -> argparse.ArgumentParser:
         ' See the README\'s "Exit codes".',
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    listing = commands.add_parser("list", help="the names of the saved profiles")
+    listing = commands.add_parser(
+        "list",
+        help="the names of the saved profiles, after the system configuration's pools (read-only)",
+    )
     _add_output_option(listing)
     show = commands.add_parser("show", help="one profile (the client secret only as set/unset)")
     show.add_argument("name", metavar="NAME")
@@ -118,19 +124,57 @@ def run_profiles(argv: Sequence[str]) -> int:
 
 
 def _list(store: ProfileStore, args: argparse.Namespace) -> int:
-    names = store.list_names()
+    system = read_system_config(os.environ)
+    pools = list(system.pools) if system else []
+    try:
+        names = store.list_names()
+    except KeyringUnusableError as error:
+        if not pools:
+            raise
+        # The system's pools need no keyring: list them, and say why there is nothing more.
+        print(f"totp-tui: no saved profiles: {error.problem}", file=sys.stderr)
+        names = []
     if args.output == "json":
-        print(json.dumps({"profiles": names}))
-    elif names:
-        print("\n".join(names))
+        listed: dict[str, object] = {"profiles": names}
+        if system is not None:
+            listed["system_pools"] = [
+                {"name": pool.name, "read_only": True, "file": str(system.path)} for pool in pools
+            ]
+        print(json.dumps(listed))
+        return EXIT_OK
+    lines = [f"{pool.name}  (system, read-only)" for pool in pools] + names
+    if lines:
+        print("\n".join(lines))
     else:
         print("totp-tui: no saved profiles", file=sys.stderr)
     return EXIT_OK
 
 
+def _system_pool(name: str) -> tuple[SystemPool, Path] | None:
+    """The system configuration's pool of this name, and the file it is in."""
+    system = read_system_config(os.environ)
+    pool = system.pool(name) if system else None
+    return (pool, system.path) if pool and system else None
+
+
+def _refuse_system_pool(name: str) -> None:
+    found = _system_pool(name)
+    if found:
+        raise SettingsError(
+            f"{name!r} is a pool of the system configuration {found[1]}, which is read-only"
+            " here: its operator changes it in that file"
+        )
+
+
 def _show(store: ProfileStore, args: argparse.Namespace) -> int:
+    found = _system_pool(args.name)
+    if found:
+        shown: dict[str, object] = asdict(found[0])
+        shown |= {"read_only": True, "file": str(found[1])}
+        print_record(shown, args.output)
+        return EXIT_OK
     profile = store.load(args.name)
-    shown: dict[str, object] = asdict(profile)
+    shown = asdict(profile)
     shown["client_secret"] = "set" if store.has_client_secret(profile.name) else "unset"
     print_record(shown, args.output)
     return EXIT_OK
@@ -138,6 +182,7 @@ def _show(store: ProfileStore, args: argparse.Namespace) -> int:
 
 def _delete(store: ProfileStore, args: argparse.Namespace) -> int:
     name = validate_name(args.name)
+    _refuse_system_pool(name)
     if not args.yes:
         if sys.stdin is None or not sys.stdin.isatty():
             return fail(
@@ -161,6 +206,7 @@ def _delete(store: ProfileStore, args: argparse.Namespace) -> int:
 
 def _save(store: ProfileStore, args: argparse.Namespace) -> int:
     name = validate_name(args.name)
+    _refuse_system_pool(name)
     secret = os.environ.get(CLIENT_SECRET_VARIABLE) or None
     # Only the secret comes from the environment: AWS_REGION, AWS_ENDPOINT_URL... describe this
     # shell, not the pool, and would otherwise stick to the profile.

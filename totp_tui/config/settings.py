@@ -1,12 +1,14 @@
 """Effective settings: the one place flags, environment, a profile and defaults merge.
 
-Precedence: command-line flags > environment > the saved profile > defaults. The result is
-validated, and records where each value came from (`Settings.sources`). Everything else in
-totp-tui receives a `Settings` and never reads flags, the environment or a profile itself.
+Precedence: command-line flags > environment > the saved profile, or else a pool of the
+system-wide configuration (config/system_config.py) > defaults. The result is validated, and
+records where each value came from (`Settings.sources`). Everything else in totp-tui receives
+a `Settings` and never reads flags, the environment or a profile itself.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 from collections.abc import Mapping
@@ -19,6 +21,7 @@ from totp_tui.config.sources import (
     SourcePicker,
     env_source,
     profile_source,
+    system_source,
 )
 from totp_tui.config.sources import (
     SettingSources as SettingSources,  # re-exported: Settings.sources is one
@@ -288,15 +291,23 @@ def effective_settings(
     env: Mapping[str, str],
     profile: SavedProfile | None = None,
     profile_client_secret: str | None = None,
+    *,
+    system_pool: SavedProfile | None = None,
 ) -> Settings:
     """Merge flags > environment > profile > defaults, validate, and note each value's source.
 
     `profile` is the saved profile the caller loaded (the one `requested_profile_name` names)
     and `profile_client_secret` its stored client secret, if any.
+    `system_pool`, instead of a profile, is a pool of the system-wide configuration: it takes
+    the profile's place in the order, and nothing is saved back to it (it is read-only).
     Raises SettingsError with a one-line message for the first unusable value.
     """
     if profile_client_secret is not None and profile is None:
         raise ValueError("a profile's client secret needs its profile")
+    if system_pool is not None:
+        if profile is not None:
+            raise ValueError("a system pool takes the profile's place: give one or the other")
+        return _from_system_pool(flags, env, system_pool)
     merge, profile_name = _picker(flags, env, profile, profile_client_secret)
     user_pool_id = _pool_id(merge)
     client_id = merge.pick("client_id")
@@ -335,6 +346,29 @@ def effective_settings(
         loaded_profile=profile,
         sources=SettingSources.of(merge.sources),
         **connection,
+    )
+
+
+def _from_system_pool(
+    flags: RequestedSettings, env: Mapping[str, str], pool: SavedProfile
+) -> Settings:
+    """The merge with the system pool as the saved layer. Read-only and shared: no profile
+    name (nothing is saved back), and no keyring is asked for anything."""
+    # The pool was chosen already (by --profile or TOTP_TUI_PROFILE, or as the only one).
+    others = {name: value for name, value in env.items() if name != "TOTP_TUI_PROFILE"}
+    settings = effective_settings(dataclasses.replace(flags, profile=None), others, pool)
+    sources = {
+        name: system_source(pool.name) if source == profile_source(pool.name) else source
+        for name, source in settings.sources.items()
+    }
+    if flags.profile or env.get("TOTP_TUI_PROFILE"):
+        sources["profile_name"] = FLAG if flags.profile else env_source("TOTP_TUI_PROFILE")
+    return dataclasses.replace(
+        settings,
+        save=False,
+        profile_name=None,
+        loaded_profile=None,
+        sources=SettingSources.of(sources),
     )
 
 

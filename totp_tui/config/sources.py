@@ -13,6 +13,7 @@ FLAG = "flag"
 DEFAULT = "default"  # for the region: the user pool id's prefix
 _ENV = "env:"
 _PROFILE = "profile:"
+_SYSTEM = "system:"
 _T = TypeVar("_T")
 
 
@@ -22,6 +23,11 @@ def env_source(variable: str) -> str:
 
 def profile_source(name: str) -> str:
     return f"{_PROFILE}{name}"
+
+
+def system_source(name: str) -> str:
+    """A pool of the system-wide configuration (config/system_config.py)."""
+    return f"{_SYSTEM}{name}"
 
 
 def is_from_environment(source: str | None) -> bool:
@@ -34,12 +40,15 @@ def describe_source(source: str) -> str:
         return source.removeprefix(_ENV)
     if source.startswith(_PROFILE):
         return f"profile {source.removeprefix(_PROFILE)!r}"
+    if source.startswith(_SYSTEM):
+        return f"the system configuration's pool {source.removeprefix(_SYSTEM)!r}"
     return "the command line" if source == FLAG else "the default"
 
 
 @dataclass(frozen=True)
 class SettingSources(Mapping[str, str]):
-    """Field name -> "flag", "env:AWS_REGION", "profile:NAME" or "default", in field order.
+    """Field name -> "flag", "env:AWS_REGION", "profile:NAME", "system:NAME" or "default", in
+    field order.
 
     Immutable and hashable like the Settings that holds it.
     """
