@@ -37,7 +37,7 @@ from tests.helpdesk.test_admin_calls import (
 from tests.support.keyring_backends import require_secret_service
 from totp_tui.cli.main import main
 from totp_tui.demo.local_cognito import DemoPool, LocalCognito
-from totp_tui.helpdesk import admin_calls
+from totp_tui.helpdesk import admin_calls, token_reset
 
 SCRIPT = Path(sys.executable).parent / "totp-tui"
 AUDIT_FIELDS = ["time", "operator", "action", "pool", "region", "username", "outcome"]
@@ -135,6 +135,11 @@ class TestCommand:
         assert "user_mfa_setting_list: (none)" in lines
         assert "preferred_mfa_setting: (none)" in lines
         assert "totp_enabled:          false" in lines
+        assert "pool_mfa:              required (app (TOTP))" in lines
+        assert (
+            "next_sign_in:          the temporary password and a new one, then set up an app"
+            in lines
+        )
         shown = run_cli(*args, "--output", "json", env=env)
         assert shown.returncode == 0, shown.stderr
         assert json.loads(shown.stdout) == {
@@ -146,6 +151,10 @@ class TestCommand:
             "user_mfa_setting_list": [],
             "preferred_mfa_setting": None,
             "totp_enabled": False,
+            "other_factors": [],
+            "verified_contacts": [],
+            "pool_mfa": "required (app (TOTP))",
+            "next_sign_in": "the temporary password and a new one, then set up an app",
         }
         entries = audit_lines(state)
         assert [e["outcome"] for e in entries] == ["ok", "ok"]
@@ -183,27 +192,41 @@ class TestCommand:
         refused = run_cli("admin", "reset-mfa", *target, env=env)  # no --yes, stdin not a tty
         assert refused.returncode == 2
         err = one_error_line(refused.stderr)
-        assert "stdin is not a terminal" in err and "--yes" in err
+        assert "stdin is not a terminal" in err and "pass --yes and --reason" in err
+        no_reason = run_cli("admin", "reset-mfa", *target, "--yes", env=env)
+        assert no_reason.returncode == 2
+        assert "pass --reason to reset it" in one_error_line(no_reason.stderr)
         settings = settings_for(local_cognito, pool)
         assert status_of(settings, enrolled.username).totp_enabled  # nothing changed
 
-        reset = run_cli("admin", "reset-mfa", *target, "--yes", env=env)
-        assert (reset.returncode, reset.stderr) == (0, "")
-        assert reset.stdout.startswith(
-            f"Reset authenticator MFA for {enrolled.username!r} in {pool.user_pool_id}"
+        reset = run_cli(
+            "admin", "reset-mfa", *target, "--yes", "--reason", "INC-1234 lost phone", env=env
         )
+        assert (reset.returncode, reset.stderr) == (0, "")
+        assert reset.stdout.splitlines() == [
+            f"Deleted the authenticator app (TOTP) of {enrolled.username!r} in "
+            f"{pool.user_pool_id}.",
+            "Next sign-in: set up an app.",
+        ]
         after = run_cli("admin", "status", *target, "--output", "json", env=env)
         shown = json.loads(after.stdout)
         assert (shown["user_mfa_setting_list"], shown["totp_enabled"]) == ([], False)
+        assert shown["next_sign_in"] == "set up an app"
 
         entries = audit_lines(state)
         assert [(e["action"], e["outcome"]) for e in entries] == [
             ("status", "ok"),
             ("reset-mfa", "refused"),
+            ("reset-mfa", "refused"),
             ("reset-mfa", "ok"),
             ("status", "ok"),
         ]
-        assert entries[1]["reason"] == "not confirmed: no --yes, and stdin is not a terminal"
+        assert entries[1]["refusal"] == (
+            "not confirmed: no --yes and --reason, and stdin is not a terminal"
+        )
+        assert entries[2]["refusal"] == "not confirmed: no --reason, and stdin is not a terminal"
+        assert entries[3]["reason"] == "INC-1234 lost phone"
+        assert entries[3]["also_reset"] is None
         assert {e["operator"] for e in entries} == {helpdesk.arn}
         assert {e["username"] for e in entries} == {enrolled.username}
 
@@ -268,16 +291,27 @@ class TestCommand:
         flags = ["--username", target.username, *pool_flags(local_cognito, pool)]
         with iam_enforced():
             allowed = run_cli("admin", "status", *flags, env=env)
-            denied = run_cli("admin", "reset-mfa", "--yes", *flags, env=env)
-        assert (allowed.returncode, allowed.stderr) == (0, "")
+            denied = run_cli("admin", "reset-mfa", "--yes", "--reason", "T-1", *flags, env=env)
+        # Without GetUserPoolMfaConfig the status still comes, with what depends on the pool
+        # said to, and a warning that names the permission.
+        assert allowed.returncode == 0
+        warning = allowed.stderr
+        assert warning.count("\n") == 1 and warning.startswith("totp-tui: warning: access denied")
+        assert "cognito-idp:GetUserPoolMfaConfig" in warning
+        assert (
+            "next_sign_in:          the temporary password and a new one, then set up an app "
+            "if the pool requires MFA, else no MFA code"
+        ) in allowed.stdout.splitlines()
         assert denied.returncode == 1
         err = one_error_line(denied.stderr)
-        assert "cognito-idp:AdminSetUserMFAPreference" in err
+        assert "cognito-idp:AdminDeleteSoftwareToken" in err
         assert f":userpool/{pool.user_pool_id}" in err
+        assert err.endswith("(nothing was changed)\n")
         entries = audit_lines(state)
         assert [e["outcome"] for e in entries] == ["ok", "failed: AccessDenied"]
         assert entries[1]["operator"] == operator.arn  # GetCallerIdentity needs no permission
-        assert "cognito-idp:AdminSetUserMFAPreference" in entries[1]["error"]
+        assert "cognito-idp:AdminDeleteSoftwareToken" in entries[1]["error"]
+        assert entries[1]["reason"] == "T-1"
 
 
 # --- A profile that cannot be read: admin needs a pool, never an app client -----------------
@@ -399,8 +433,16 @@ def enrolled(local_cognito: LocalCognito, pool: DemoPool) -> PoolUser:
 
 
 class TestInProcess:
-    @pytest.mark.parametrize(("answer", "reset"), [("y\n", True), ("n\n", False), ("", False)])
-    def test_asks_on_a_terminal(
+    @pytest.mark.parametrize(
+        ("answers", "reset", "refusal"),
+        [
+            ("INC-7 lost phone\ny\n", True, ""),
+            ("INC-7 lost phone\nn\n", False, "not confirmed: the operator said no"),
+            ("INC-7\n", False, "not confirmed: the operator said no"),  # end of input
+            ("  \n", False, "no reason given"),
+        ],
+    )
+    def test_asks_why_and_warns_before_it_asks(
         self,
         local_cognito: LocalCognito,
         pool: DemoPool,
@@ -408,22 +450,34 @@ class TestInProcess:
         state: Path,
         monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str],
-        answer: str,
+        answers: str,
         reset: bool,
+        refusal: str,
     ) -> None:
-        monkeypatch.setattr(sys, "stdin", _Terminal(answer))
+        monkeypatch.setattr(sys, "stdin", _Terminal(answers))
         argv = ["admin", "reset-mfa", "--username", enrolled.username]
         assert main([*argv, *pool_flags(local_cognito, pool)]) == 0
         captured = capsys.readouterr()
+        user = enrolled.username
         assert captured.err.startswith(
-            f"Reset authenticator MFA for {enrolled.username} in {pool.user_pool_id}? [y/N] "
+            f"Whoever signs in next as {user} with the password can register an authenticator "
+            "app for this account: check the person's identity first"
         )
+        assert "Add --require-new-password" in captured.err
+        assert "\nReason or ticket reference: " in captured.err
+        if refusal != "no reason given":
+            assert (
+                f"Delete the authenticator app (TOTP) of {user} in {pool.user_pool_id}? [y/N] "
+                in captured.err
+            )
         settings = settings_for(local_cognito, pool)
-        assert status_of(settings, enrolled.username).totp_enabled is not reset
+        assert status_of(settings, user).totp_enabled is not reset
         [entry] = audit_lines(state)
         assert entry["outcome"] == ("ok" if reset else "refused")
-        if not reset:
-            assert entry["reason"] == "not confirmed: the operator said no"
+        if reset:
+            assert entry["reason"] == "INC-7 lost phone"
+        else:
+            assert entry["refusal"] == refusal
             assert "was not reset" in captured.err
 
     def test_ctrl_c_at_the_question_exits_130_and_resets_nothing(
@@ -446,7 +500,7 @@ class TestInProcess:
         assert status_of(settings_for(local_cognito, pool), enrolled.username).totp_enabled
         [entry] = audit_lines(state)
         assert entry["outcome"] == "refused"
-        assert entry["reason"] == "not confirmed: interrupted at the question"
+        assert entry["refusal"] == "not confirmed: interrupted at the question"
 
     def test_aws_access_denied_exception(
         self,
@@ -487,10 +541,12 @@ class TestInProcess:
         state: Path,
         capsys: pytest.CaptureFixture[str],
     ) -> None:
-        argv = ["admin", "reset-mfa", "--yes", "--username", "nobody"]
+        argv = ["admin", "reset-mfa", "--yes", "--reason", "T-1", "--username", "nobody"]
         assert main([*argv, *pool_flags(local_cognito, pool)]) == 1
         err = one_error_line(capsys.readouterr().err)
-        assert err == f"totp-tui: error: no user 'nobody' in {pool.user_pool_id}\n"
+        assert err == (
+            f"totp-tui: error: no user 'nobody' in {pool.user_pool_id} (nothing was changed)\n"
+        )
         [entry] = audit_lines(state)
         assert entry["outcome"] == "failed: UserNotFoundException"
 
@@ -536,7 +592,7 @@ class TestInProcess:
         blocker = tmp_path / "state-is-a-file"
         blocker.write_text("")
         monkeypatch.setenv("XDG_STATE_HOME", str(blocker))
-        argv = ["admin", "reset-mfa", "--yes", "--username", enrolled.username]
+        argv = ["admin", "reset-mfa", "--yes", "--reason", "T-1", "--username", enrolled.username]
         # 2, as --kiosk with the same log: nothing was tried.
         assert main([*argv, *pool_flags(local_cognito, pool)]) == 2
         err = one_error_line(capsys.readouterr().err)
@@ -581,8 +637,8 @@ class TestInProcess:
         def interrupted(*_: object) -> None:
             raise KeyboardInterrupt
 
-        monkeypatch.setattr(admin_calls, "reset_totp", interrupted)
-        argv = ["admin", "reset-mfa", "--yes", "--username", user.username]
+        monkeypatch.setattr(token_reset, "delete_software_token", interrupted)
+        argv = ["admin", "reset-mfa", "--yes", "--reason", "T-1", "--username", user.username]
         assert main([*argv, *pool_flags(local_cognito, pool)]) == 130
         assert "interrupted (the reset-mfa may have been done)" in capsys.readouterr().err
         [entry] = audit_lines(state)
@@ -598,7 +654,7 @@ class TestInProcess:
     ) -> None:
         argv = ["--username", user.username, *pool_flags(local_cognito, pool)]
         assert main(["admin", "status", *argv, "--output", "json"]) == 0
-        assert main(["admin", "reset-mfa", "--yes", *argv]) == 0
+        assert main(["admin", "reset-mfa", "--yes", "--reason", "T-1", *argv]) == 0
         captured = capsys.readouterr()
         log = (state / "totp-tui" / "audit.jsonl").read_text()
         assert_no_secret(captured.out, captured.err, log, secrets=(DUMMY_SECRET, user.password))

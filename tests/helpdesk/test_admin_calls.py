@@ -23,13 +23,18 @@ import pytest
 from botocore.stub import Stubber
 
 from tests.conftest import PoolUser, make_user, settings_for
+from tests.support.accounts import access_token_for, set_permanent_password
 from tests.support.totp_clock import code_now
+from totp_tui.cognito.account_recovery import AccountRecovery
 from totp_tui.cognito.client import make_client
+from totp_tui.cognito.errors import CognitoError
 from totp_tui.cognito.flow import Enrolled, EnrolmentFlow, NewPasswordRequired, TotpSecretIssued
 from totp_tui.config.settings import Settings
-from totp_tui.demo.local_cognito import DemoPool, LocalCognito, active_secret
-from totp_tui.helpdesk import admin_calls
+from totp_tui.demo.local_cognito import DemoPool, LocalCognito, active_secret, temporary_password
+from totp_tui.helpdesk import admin_calls, token_reset
 from totp_tui.helpdesk.admin_calls import AdminError, MfaStatus
+
+TOTP, SMS = "SOFTWARE_TOKEN_MFA", "SMS_MFA"
 
 DUMMY_KEY_ID = "AKIAFAKEKEY000000000"
 DUMMY_SECRET = "fake-Secret-Access-Key-0000000000000000"
@@ -259,66 +264,206 @@ class TestStatus:
 # --- Reset -----------------------------------------------------------------------------------
 
 
-class TestReset:
-    def test_reset_turns_totp_off(self, local_cognito: LocalCognito, pool: DemoPool) -> None:
-        settings = settings_for(local_cognito, pool)
-        user = enrol(local_cognito, pool)
-        turn_totp_on(local_cognito, pool, user.username)
-        assert status_of(settings, user.username).totp_enabled
-        client = admin_calls.admin_client(admin_calls.aws_session(None), settings)
-        admin_calls.reset_totp(client, settings, user.username)
-        after = status_of(settings, user.username)
-        assert (after.mfa_settings, after.preferred_mfa, after.totp_enabled) == ((), None, False)
-        assert (after.user_status, after.enabled) == ("CONFIRMED", True)
+def admin_view(local_cognito: LocalCognito, pool: DemoPool, username: str) -> dict[str, Any]:
+    """What makes the user the same user: sub, attributes, groups, creation date."""
+    admin = local_cognito.admin_client(pool.region)
+    user = admin.admin_get_user(UserPoolId=pool.user_pool_id, Username=username)
+    groups = admin.admin_list_groups_for_user(UserPoolId=pool.user_pool_id, Username=username)
+    return {
+        "attributes": sorted((a["Name"], a["Value"]) for a in user["UserAttributes"]),
+        "created": user["UserCreateDate"],
+        "groups": sorted(g["GroupName"] for g in groups["Groups"]),
+    }
 
+
+def in_a_group(local_cognito: LocalCognito, pool: DemoPool, username: str) -> None:
+    admin = local_cognito.admin_client(pool.region)
+    admin.create_group(UserPoolId=pool.user_pool_id, GroupName="staff")
+    admin.admin_add_user_to_group(
+        UserPoolId=pool.user_pool_id, Username=username, GroupName="staff"
+    )
+
+
+def delete_token(settings: Settings, username: str) -> None:
+    client = admin_calls.admin_client(admin_calls.aws_session(None), settings)
+    token_reset.delete_software_token(client, settings, username)
+
+
+def old_code_signs_in(settings: Settings, user: PoolUser, secret: str) -> bool:
+    """A fresh USER_PASSWORD_AUTH sign-in answered with a code of `secret`, if it is asked."""
+    client: Any = make_client(settings)
+    started = client.initiate_auth(
+        ClientId=settings.client_id,
+        AuthFlow="USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": user.username, "PASSWORD": user.new_password},
+    )
+    if started.get("ChallengeName") != "SOFTWARE_TOKEN_MFA":
+        return False
+    answered = client.respond_to_auth_challenge(
+        ClientId=settings.client_id,
+        ChallengeName="SOFTWARE_TOKEN_MFA",
+        Session=started["Session"],
+        ChallengeResponses={"USERNAME": user.username, "SOFTWARE_TOKEN_MFA_CODE": code_now(secret)},
+    )
+    return "AccessToken" in answered.get("AuthenticationResult", {})
+
+
+class TestReset:
     @pytest.mark.parametrize("auth_flow", ["USER_SRP_AUTH", "USER_PASSWORD_AUTH"])
-    def test_what_the_next_sign_in_meets_after_a_reset(
+    def test_required_pool_next_sign_in_sets_up_a_new_app_and_the_old_code_is_refused(
         self, local_cognito: LocalCognito, pool: DemoPool, auth_flow: str
     ) -> None:
-        """Measured, not wished for: moto 5.2.5 keeps the verified token after the reset (its
-        user's token_verified stays true), so on an MFA-required pool the next sign-in meets
-        SOFTWARE_TOKEN_MFA again, not MFA_SETUP, and the old authenticator still works. AWS
-        documents the same for real pools that require MFA ("You can't turn off TOTP MFA for
-        any of your users when MFA is required"). If this test starts failing, the emulator
-        changed: the re-enrolment path may then be testable here."""
+        """The lost phone on a pool that requires MFA. On the previous main (AdminSetUserMFA-
+        Preference with TOTP off) this sign-in still met SOFTWARE_TOKEN_MFA, and the lost
+        app's code still signed the user in."""
         settings = settings_for(local_cognito, pool, auth_flow=auth_flow)
         user = enrol(local_cognito, pool)
         turn_totp_on(local_cognito, pool, user.username)
-        admin_calls.reset_totp(
-            admin_calls.admin_client(admin_calls.aws_session(None), settings),
-            settings,
-            user.username,
-        )
-        answers = challenges_at_sign_in(settings, user)
-        assert answers[-1] == "SOFTWARE_TOKEN_MFA"
-        assert "MFA_SETUP" not in answers
+        in_a_group(local_cognito, pool, user.username)
+        old_secret = active_secret(pool.user_pool_id, user.username)
+        assert old_secret is not None
+        before = admin_view(local_cognito, pool, user.username)
 
-        # The old authenticator's code still signs the user in.
+        delete_token(settings, user.username)
+
+        after = status_of(settings, user.username)
+        assert (after.mfa_settings, after.preferred_mfa, after.totp_enabled) == ((), None, False)
+        assert (after.user_status, after.enabled) == ("CONFIRMED", True)
+        assert admin_view(local_cognito, pool, user.username) == before  # the same user
+        answers = challenges_at_sign_in(settings, user)
+        assert answers[-1] == "MFA_SETUP", answers
+        assert "SOFTWARE_TOKEN_MFA" not in answers
+        assert not old_code_signs_in(settings, user, old_secret)
+
+    def test_why_not_admin_set_user_mfa_preference(
+        self, local_cognito: LocalCognito, pool: DemoPool
+    ) -> None:
+        """Measured, and what AWS documents ("You can't turn off TOTP MFA for any of your
+        users when MFA is required"): on a required pool, turning TOTP off leaves the token,
+        and the lost app's code still signs the user in. The reset does not use it."""
+        settings = settings_for(local_cognito, pool)
+        user = enrol(local_cognito, pool)
+        turn_totp_on(local_cognito, pool, user.username)
+        local_cognito.admin_client(pool.region).admin_set_user_mfa_preference(
+            UserPoolId=pool.user_pool_id,
+            Username=user.username,
+            SoftwareTokenMfaSettings={"Enabled": False, "PreferredMfa": False},
+        )
+        assert challenges_at_sign_in(settings, user)[-1] == "SOFTWARE_TOKEN_MFA"
         secret = active_secret(pool.user_pool_id, user.username)
-        assert secret is not None
-        client: Any = make_client(settings)
-        started = client.initiate_auth(
-            ClientId=pool.client_id,
-            AuthFlow="USER_PASSWORD_AUTH",
-            AuthParameters={"USERNAME": user.username, "PASSWORD": user.new_password},
-        )
-        answered = client.respond_to_auth_challenge(
-            ClientId=pool.client_id,
-            ChallengeName="SOFTWARE_TOKEN_MFA",
-            Session=started["Session"],
-            ChallengeResponses={
-                "USERNAME": user.username,
-                "SOFTWARE_TOKEN_MFA_CODE": code_now(secret),
-            },
-        )
-        assert "AccessToken" in answered.get("AuthenticationResult", {})
+        assert secret is not None and old_code_signs_in(settings, user, secret)
+
+    @pytest.mark.parametrize("auth_flow", ["USER_SRP_AUTH", "USER_PASSWORD_AUTH"])
+    def test_another_factor_is_asked_instead(
+        self, local_cognito: LocalCognito, pool: DemoPool, auth_flow: str
+    ) -> None:
+        settings = settings_for(local_cognito, pool, auth_flow=auth_flow)
+        user = sms_and_app_user(local_cognito, pool)
+        assert status_of(settings, user.username).mfa_settings == (TOTP, SMS)
+        delete_token(settings, user.username)
+        after = status_of(settings, user.username)
+        assert (after.mfa_settings, after.preferred_mfa) == ((SMS,), None)
+        assert challenges_at_sign_in(settings, user)[-1] == "SMS_MFA"
+
+    @pytest.mark.parametrize("auth_flow", ["USER_SRP_AUTH", "USER_PASSWORD_AUTH"])
+    def test_optional_pool_signs_in_without_mfa(
+        self, local_cognito: LocalCognito, auth_flow: str
+    ) -> None:
+        pool = local_cognito.create_pool(mfa="OPTIONAL")
+        settings = settings_for(local_cognito, pool, auth_flow=auth_flow)
+        user = app_user_on_optional_pool(local_cognito, pool)
+        assert challenges_at_sign_in(settings, user)[-1] == "SOFTWARE_TOKEN_MFA"
+        delete_token(settings, user.username)
+        assert challenges_at_sign_in(settings, user)[-1] == "TOKENS"
 
     def test_reset_of_an_unknown_user(self, local_cognito: LocalCognito, pool: DemoPool) -> None:
         settings = settings_for(local_cognito, pool)
+        with pytest.raises(AdminError) as caught:
+            delete_token(settings, "nobody")
+        assert caught.value.message == f"no user 'nobody' in {pool.user_pool_id}"
+
+    def test_new_password_required_means_a_code_before_enrolment(
+        self, local_cognito: LocalCognito, pool: DemoPool
+    ) -> None:
+        """--require-new-password: the password alone no longer signs in; the code Cognito
+        sends to the verified email, and a new password, come first; then MFA_SETUP."""
+        settings = settings_for(local_cognito, pool)
+        user = enrol(local_cognito, pool)
+        turn_totp_on(local_cognito, pool, user.username)
+        local_cognito.admin_client(pool.region).admin_update_user_attributes(
+            UserPoolId=pool.user_pool_id,
+            Username=user.username,
+            UserAttributes=[
+                {"Name": "email", "Value": "jane@example.com"},
+                {"Name": "email_verified", "Value": "true"},
+            ],
+        )
+        client = admin_calls.admin_client(admin_calls.aws_session(None), settings)
+        token_reset.require_new_password(client, settings, user.username)
+        token_reset.delete_software_token(client, settings, user.username)
+        status = status_of(settings, user.username)
+        assert (status.user_status, status.verified_contacts) == ("RESET_REQUIRED", ("email",))
+        for flow in ("USER_SRP_AUTH", "USER_PASSWORD_AUTH"):
+            with pytest.raises(CognitoError) as caught:
+                challenges_at_sign_in(settings_for(local_cognito, pool, auth_flow=flow), user)
+            assert caught.value.code == "PasswordResetRequiredException"
+        recovery = AccountRecovery(settings, make_client(settings))
+        recovery.send_reset_code(user.username)
+        newer = PoolUser(user.username, user.password, temporary_password())
+        recovery.reset_password(user.username, "123456", newer.new_password)
+        assert challenges_at_sign_in(settings, newer)[-1] == "MFA_SETUP"
+
+    def test_no_verified_contact_means_no_password_reset(
+        self, local_cognito: LocalCognito, pool: DemoPool
+    ) -> None:
+        settings = settings_for(local_cognito, pool)
+        user = enrol(local_cognito, pool)
         client = admin_calls.admin_client(admin_calls.aws_session(None), settings)
         with pytest.raises(AdminError) as caught:
-            admin_calls.reset_totp(client, settings, "nobody")
-        assert caught.value.message == f"no user 'nobody' in {pool.user_pool_id}"
+            token_reset.require_new_password(client, settings, user.username)
+        assert caught.value.code == "InvalidParameterException"
+        assert "verified email or phone_number" in caught.value.message
+
+
+def sms_and_app_user(local_cognito: LocalCognito, pool: DemoPool) -> PoolUser:
+    """SMS MFA and an app, the app preferred: someone whose SMS goes to a desk phone."""
+    name, password = f"sms{secrets.token_hex(4)}", temporary_password()
+    local_cognito.create_sms_user(pool, name, password)
+    client = local_cognito.admin_client(pool.region)
+    started = client.initiate_auth(
+        ClientId=pool.client_id,
+        AuthFlow="USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": name, "PASSWORD": password},
+    )
+    assert started["ChallengeName"] == SMS
+    signed_in = client.respond_to_auth_challenge(
+        ClientId=pool.client_id,
+        ChallengeName=SMS,
+        Session=started["Session"],
+        ChallengeResponses={"USERNAME": name, "SMS_MFA_CODE": "123456"},  # any code is taken
+    )
+    add_app_with_access_token(local_cognito, pool, signed_in["AuthenticationResult"]["AccessToken"])
+    return PoolUser(name, password, password)
+
+
+def app_user_on_optional_pool(local_cognito: LocalCognito, pool: DemoPool) -> PoolUser:
+    user = make_user(local_cognito, pool)
+    set_permanent_password(local_cognito, pool, user)
+    add_app_with_access_token(
+        local_cognito, pool, access_token_for(local_cognito, pool, user).value
+    )
+    return user
+
+
+def add_app_with_access_token(local_cognito: LocalCognito, pool: DemoPool, token: str) -> None:
+    """The app registered and preferred through the user APIs, as the wizard's "move to the
+    app" does."""
+    client = local_cognito.admin_client(pool.region)
+    secret = client.associate_software_token(AccessToken=token)["SecretCode"]
+    client.verify_software_token(AccessToken=token, UserCode=code_now(secret))
+    client.set_user_mfa_preference(
+        AccessToken=token, SoftwareTokenMfaSettings={"Enabled": True, "PreferredMfa": True}
+    )
 
 
 # --- Permissions and credentials -------------------------------------------------------------
@@ -338,8 +483,18 @@ CALLS = [
     ),
     (
         admin_calls.RESET_MFA,
-        "admin_set_user_mfa_preference",
-        lambda c: admin_calls.reset_totp(c, STUB_SETTINGS, "alice"),
+        "admin_delete_software_token",
+        lambda c: token_reset.delete_software_token(c, STUB_SETTINGS, "alice"),
+    ),
+    (
+        admin_calls.RESET_PASSWORD,
+        "admin_reset_user_password",
+        lambda c: token_reset.require_new_password(c, STUB_SETTINGS, "alice"),
+    ),
+    (
+        admin_calls.POOL_MFA,
+        "get_user_pool_mfa_config",
+        lambda c: admin_calls.get_pool_mfa(c, STUB_SETTINGS),
     ),
 ]
 
@@ -356,7 +511,9 @@ def stubbed_failure(operation: str, code: str, message: str, call: Any) -> Admin
 
 
 class TestPermissions:
-    @pytest.mark.parametrize(("action", "operation", "call"), CALLS, ids=["status", "reset"])
+    @pytest.mark.parametrize(
+        ("action", "operation", "call"), CALLS, ids=["status", "reset", "password", "pool"]
+    )
     def test_aws_access_denied_names_the_iam_action_and_the_pool(
         self, action: str, operation: str, call: Any
     ) -> None:
@@ -373,7 +530,7 @@ class TestPermissions:
     def test_not_authorized_names_the_action_and_keeps_cognitos_words(self) -> None:
         operation, call = CALLS[1][1], CALLS[1][2]
         error = stubbed_failure(operation, "NotAuthorizedException", "Not authorized.", call)
-        assert "cognito-idp:AdminSetUserMFAPreference on arn:aws:cognito-idp:eu-west-2:*:" in (
+        assert "cognito-idp:AdminDeleteSoftwareToken on arn:aws:cognito-idp:eu-west-2:*:" in (
             error.message
         )
         assert error.message.endswith("(Cognito said: Not authorized.)")
@@ -401,11 +558,11 @@ class TestPermissions:
         with iam_enforced():
             assert admin_calls.get_mfa_status(client, settings, target.username).enabled
             with pytest.raises(AdminError) as caught:
-                admin_calls.reset_totp(client, settings, target.username)
+                token_reset.delete_software_token(client, settings, target.username)
         assert caught.value.code == "AccessDenied"
         assert caught.value.message.startswith(
             "access denied: these AWS credentials may not call "
-            "cognito-idp:AdminSetUserMFAPreference on "
+            "cognito-idp:AdminDeleteSoftwareToken on "
             f"arn:aws:cognito-idp:{pool.region}:{MOTO_ACCOUNT}:userpool/{pool.user_pool_id}"
         )
 
@@ -513,3 +670,64 @@ class TestOperator:
             lookup._thread.join(admin_calls.STS_TIMEOUT * 2 + 1)
             assert not lookup._thread.is_alive()
             assert lookup.result(timeout=0) is None
+
+
+# --- An SDK or endpoint without AdminDeleteSoftwareToken --------------------------------------
+
+
+def client_without_the_operation(tmp_path: Path) -> Any:
+    """A real botocore client from Cognito's service model with AdminDeleteSoftwareToken taken
+    out: what an install older than botocore 1.44.18 builds."""
+    import gzip
+
+    import botocore
+    import botocore.session
+
+    model_dir = Path(botocore.__file__).parent / "data" / "cognito-idp" / "2016-04-18"
+    model = json.loads(gzip.decompress((model_dir / "service-2.json.gz").read_bytes()))
+    del model["operations"]["AdminDeleteSoftwareToken"]
+    older = tmp_path / "models" / "cognito-idp" / "2016-04-18"
+    older.mkdir(parents=True)
+    (older / "service-2.json").write_text(json.dumps(model))
+    session = botocore.session.get_session()
+    session.get_component("data_loader").search_paths.insert(0, str(tmp_path / "models"))
+    return session.create_client("cognito-idp", region_name="eu-west-2")
+
+
+class TestOperationMissing:
+    def test_an_sdk_without_it_says_which_version_has_it(self, tmp_path: Path) -> None:
+        client = client_without_the_operation(tmp_path)
+        assert not token_reset.sdk_has_operation(client)
+        with pytest.raises(AdminError) as caught:
+            token_reset.delete_software_token(client, STUB_SETTINGS, "alice")
+        error = caught.value
+        assert error.usage  # nothing was tried: exit 2
+        assert "\n" not in error.message
+        assert "has no AdminDeleteSoftwareToken" in error.message
+        assert f"boto3>={token_reset.MINIMUM_BOTOCORE}" in error.message
+        assert error.message.endswith("nothing was changed")
+
+    @pytest.mark.parametrize(
+        ("code", "status"), [("UnknownOperationException", 400), ("NotImplemented", 501)]
+    )
+    def test_an_endpoint_without_it_says_so_in_one_line(self, code: str, status: int) -> None:
+        client = admin_calls.admin_client(admin_calls.aws_session(None), STUB_SETTINGS)
+        with Stubber(client) as stubber:
+            stubber.add_client_error(
+                "admin_delete_software_token", code, "Unknown\noperation", http_status_code=status
+            )
+            with pytest.raises(AdminError) as caught:
+                token_reset.delete_software_token(client, STUB_SETTINGS, "alice")
+        assert caught.value.message == (
+            f"the endpoint Cognito in eu-west-2 does not offer AdminDeleteSoftwareToken (it "
+            f"answered {code}): use one that does, such as AWS's own; nothing was changed"
+        )
+        assert not caught.value.usage
+
+    def test_minimum_versions_in_pyproject(self) -> None:
+        import tomllib
+
+        project = tomllib.loads((Path(__file__).parents[2] / "pyproject.toml").read_text())
+        wanted = f">={token_reset.MINIMUM_BOTOCORE}"
+        assert f"boto3{wanted}" in project["project"]["dependencies"]
+        assert f"botocore{wanted}" in project["project"]["dependencies"]

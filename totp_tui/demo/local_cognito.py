@@ -6,6 +6,10 @@ and a wrong password fails as on AWS: every user gets the same 60-bit secret "as
 (pyotp refuses it, and it is not what Cognito issues), codes are only checked with
 MOTO_COGNITO_IDP_USER_POOL_ENABLE_TOTP=true, and SRP sign-in (USER_SRP_AUTH) accepts any
 password, because moto sends a random SRP_B and never checks PASSWORD_CLAIM_SIGNATURE.
+
+Two operations moto lacks are added for the helpdesk's lost-phone reset: AdminDeleteSoftwareToken
+and what AWS does after AdminResetUserPassword (demo/token_deletion.py). Request quotas that
+answer TooManyRequestsException can be set for the pool report (demo/request_quotas.py).
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+from totp_tui.demo import request_quotas, token_deletion
 from totp_tui.demo.srp_server import SrpServer
 
 DEMO_USERNAME = "demo"
@@ -59,6 +64,14 @@ def use_secret_source(source: Callable[[], str] | None) -> None:
 def active_secret(pool_id: str, username: str) -> str | None:
     """The secret a user verified, as the emulator holds it (tests use it to make codes)."""
     return _active.get((pool_id, username))
+
+
+def _forget_secret(pool_id: str, username: str) -> None:
+    """The user's TOTP registration is gone (AdminDeleteSoftwareToken): no code of the old
+    secret, nor of one associated but never verified, may sign them in."""
+    with _patch_lock:
+        _pending.pop((pool_id, username), None)
+        _active.pop((pool_id, username), None)
 
 
 def _user_of(backend: Any, access_token: str | None, session: str | None) -> tuple[str, str] | None:
@@ -237,8 +250,8 @@ def _patch_srp_proofs(backend_class: Any) -> None:
 
 
 def install_patches() -> None:
-    """Patch moto's Cognito backend once per process: per-user secrets, SRP proofs checked.
-    Idempotent."""
+    """Patch moto's Cognito backend once per process: per-user secrets, SRP proofs checked,
+    AdminDeleteSoftwareToken and the password reset as on AWS. Idempotent."""
     global _patched
     from moto.cognitoidp.models import CognitoIdpBackend
 
@@ -248,6 +261,7 @@ def install_patches() -> None:
         _patched = True
         _patch_per_user_secrets(CognitoIdpBackend)
         _patch_srp_proofs(CognitoIdpBackend)
+        token_deletion.install(_forget_secret)
 
 
 # --- The server ----------------------------------------------------------------------------
@@ -309,8 +323,15 @@ class LocalCognito:
             pass
         _pending.clear()
         _active.clear()
+        token_deletion.forget_deletions()
+        request_quotas.clear_quotas()
         with _srp_lock:
             _srp_attempts.clear()
+
+    def set_request_quota(self, operation: str, per_second: float | None) -> None:
+        """Answer `operation` (e.g. "AdminGetUser") with TooManyRequestsException past
+        `per_second` requests a second, as Cognito's quotas do; None lifts it."""
+        request_quotas.set_quota(operation, per_second)
 
     def admin_client(self, region: str = DEMO_REGION) -> Any:
         """A client for the admin APIs. The emulator accepts any credentials."""

@@ -1,6 +1,7 @@
-"""The helpdesk's operations on one user pool, with IAM credentials: a user's MFA status
-(AdminGetUser), turning their authenticator off (AdminSetUserMFAPreference), and who the
-caller is (STS GetCallerIdentity, for the audit log).
+"""The helpdesk's connection to one user pool, with IAM credentials: clients, a user's MFA
+status (AdminGetUser), the pool's MFA configuration (GetUserPoolMfaConfig), who the caller is
+(STS GetCallerIdentity, for the audit log), and one-line errors for all of them. The
+lost-phone reset is in helpdesk/token_reset.py, the pool report in helpdesk/pool_report.py.
 
 Unlike the wizard's client (cognito/client.py, unsigned), these calls are signed with
 credentials from the standard AWS chain, or a named AWS CLI profile. Nothing here prints:
@@ -18,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from totp_tui.cognito.client import client_config, no_retry_after_read_timeout
 from totp_tui.cognito.errors import from_client_error, from_exception
 from totp_tui.config.settings import PoolConnection
+from totp_tui.helpdesk.next_sign_in import PoolMfa
 
 if TYPE_CHECKING:
     import boto3
@@ -25,12 +27,23 @@ if TYPE_CHECKING:
 
 STATUS = "status"
 RESET_MFA = "reset-mfa"
+REPORT = "report"
+# Steps within the commands, each with its own permission.
+RESET_PASSWORD = "reset-password"
+POOL_MFA = "pool-mfa"
+POOL_SIZE = "pool-size"
 # The IAM permission each action needs, named in the error when it is missing.
 IAM_ACTIONS: Mapping[str, str] = {
     STATUS: "cognito-idp:AdminGetUser",
-    RESET_MFA: "cognito-idp:AdminSetUserMFAPreference",
+    RESET_MFA: "cognito-idp:AdminDeleteSoftwareToken",
+    RESET_PASSWORD: "cognito-idp:AdminResetUserPassword",
+    POOL_MFA: "cognito-idp:GetUserPoolMfaConfig",
+    POOL_SIZE: "cognito-idp:DescribeUserPool",
+    REPORT: "cognito-idp:ListUsers",
 }
 TOTP = "SOFTWARE_TOKEN_MFA"
+# Contact attributes a password-reset code can go to, once verified.
+_CONTACTS = (("email", "email_verified"), ("phone", "phone_number_verified"))
 
 # Who-am-I must never hold up the action: one attempt, short timeouts, and it runs beside it.
 STS_TIMEOUT = 2.0
@@ -75,11 +88,19 @@ class MfaStatus:
     enabled: bool
     mfa_settings: tuple[str, ...]  # UserMFASettingList: the MFA methods turned on
     preferred_mfa: str | None  # PreferredMfaSetting; None when not set
+    # Where a password-reset code can go: "email", "phone" (verified attributes only).
+    verified_contacts: tuple[str, ...] = ()
 
     @property
     def totp_enabled(self) -> bool:
-        """An authenticator app is set up and turned on for this user."""
+        """An authenticator app is set up and turned on for this user (as far as AdminGetUser
+        tells: a registered token shows here once it is enabled)."""
         return TOTP in self.mfa_settings
+
+    @property
+    def other_factors(self) -> tuple[str, ...]:
+        """The MFA factors besides the app: what sign-in falls back to once it is deleted."""
+        return tuple(name for name in self.mfa_settings if name != TOTP)
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -91,7 +112,26 @@ class MfaStatus:
             "user_mfa_setting_list": list(self.mfa_settings),
             "preferred_mfa_setting": self.preferred_mfa,
             "totp_enabled": self.totp_enabled,
+            "other_factors": list(self.other_factors),
+            "verified_contacts": list(self.verified_contacts),
         }
+
+
+def mfa_status_of(user: Mapping[str, Any], settings: PoolConnection, username: str) -> MfaStatus:
+    """An MfaStatus from AdminGetUser's answer."""
+    attributes = {str(a.get("Name")): str(a.get("Value")) for a in user.get("UserAttributes") or ()}
+    return MfaStatus(
+        username=str(user.get("Username") or username),
+        user_pool_id=settings.user_pool_id,
+        region=settings.region,
+        user_status=str(user.get("UserStatus") or "UNKNOWN"),
+        enabled=bool(user.get("Enabled", True)),
+        mfa_settings=tuple(str(name) for name in user.get("UserMFASettingList") or ()),
+        preferred_mfa=str(user.get("PreferredMfaSetting") or "") or None,
+        verified_contacts=tuple(
+            contact for contact, flag in _CONTACTS if attributes.get(flag) == "true"
+        ),
+    )
 
 
 # --- Credentials and clients ----------------------------------------------------------------
@@ -198,32 +238,18 @@ def get_mfa_status(
         )
     except boto_errors() as error:
         raise admin_error(error, STATUS, settings, username) from None
-    return MfaStatus(
-        username=str(user.get("Username") or username),
-        user_pool_id=settings.user_pool_id,
-        region=settings.region,
-        user_status=str(user.get("UserStatus") or "UNKNOWN"),
-        enabled=bool(user.get("Enabled", True)),
-        mfa_settings=tuple(str(name) for name in user.get("UserMFASettingList") or ()),
-        preferred_mfa=str(user.get("PreferredMfaSetting") or "") or None,
-    )
+    return mfa_status_of(user, settings, username)
 
 
-def reset_totp(
-    client: CognitoIdentityProviderClient, settings: PoolConnection, username: str
-) -> None:
-    """AdminSetUserMFAPreference with TOTP neither enabled nor preferred. Raises AdminError.
-
-    Cognito keeps the verified secret: this changes the user's MFA settings, not the token.
-    """
+def get_pool_mfa(client: CognitoIdentityProviderClient, settings: PoolConnection) -> PoolMfa:
+    """GetUserPoolMfaConfig. Raises AdminError."""
     try:
-        client.admin_set_user_mfa_preference(
-            UserPoolId=settings.user_pool_id,
-            Username=username,
-            SoftwareTokenMfaSettings={"Enabled": False, "PreferredMfa": False},
+        answer: Mapping[str, Any] = client.get_user_pool_mfa_config(
+            UserPoolId=settings.user_pool_id
         )
     except boto_errors() as error:
-        raise admin_error(error, RESET_MFA, settings, username) from None
+        raise admin_error(error, POOL_MFA, settings) from None
+    return PoolMfa.from_response(answer)
 
 
 # --- Errors ---------------------------------------------------------------------------------
