@@ -8,8 +8,9 @@ STAMP := $(VENV)/.installed
 # Debian packages the tests and the demo rely on: tmux drives the real process in the
 # end-to-end tests; gnome-keyring, dbus and libsecret-tools give a real Secret Service; xvfb,
 # xterm, xdotool and fonts-dejavu-core run the real-terminal test (xterm with an outline
-# font), whose screenshots zbar (libzbar0, through pyzbar) reads.
-DEBIAN_PACKAGES := tmux gnome-keyring dbus libsecret-tools xvfb xterm xdotool fonts-dejavu-core libzbar0
+# font), whose screenshots zbar (libzbar0, through pyzbar) reads; openssh-server (with its
+# client) serves the wizard over SSH in the served-mode test and bench.
+DEBIAN_PACKAGES := tmux gnome-keyring dbus libsecret-tools xvfb xterm xdotool fonts-dejavu-core libzbar0 openssh-server
 
 .PHONY: install system-deps demo test lint format screenshots bench clean
 

@@ -84,7 +84,7 @@ def test_help_describes_the_new_settings() -> None:
 
 def test_help_names_the_subcommands_first() -> None:
     usage = build_parser().format_help().split("\n\n")[0]
-    assert "totp-tui {demo,profiles,admin} ... (each has --help)" in usage
+    assert "totp-tui {demo,profiles,admin,serve} ... (each has --help)" in usage
 
 
 def test_a_log_file_in_a_missing_folder_is_refused_and_creates_no_folder(

@@ -67,15 +67,18 @@ def build_parser() -> argparse.ArgumentParser:
         prog="totp-tui",
         # The subcommands have parsers of their own (main() dispatches before this one):
         # named in the usage line, so --help shows them first.
-        usage="%(prog)s [options]\n       %(prog)s {demo,profiles,admin} ... (each has --help)",
+        usage="%(prog)s [options]\n       %(prog)s {demo,profiles,admin,serve} ... (each has"
+        " --help)",
         description=(
             "Enrol an Amazon Cognito user in authenticator-app (TOTP) MFA, in the terminal. "
             "`totp-tui demo` runs it against a local Cognito; `totp-tui profiles` lists, shows, "
             "saves and deletes saved profiles; `totp-tui admin` shows or resets a user's MFA "
-            "(IAM credentials)."
+            "(IAM credentials); `totp-tui serve` is sshd's ForceCommand on a bastion host."
         ),
         epilog=(
-            "Precedence: flags > environment > the profile > defaults. "
+            "Precedence: flags > environment > the profile (or else the system-wide"
+            " configuration's pool: /etc/totp-tui/config.toml, or TOTP_TUI_SYSTEM_CONFIG) >"
+            " defaults. "
             "The app client secret, if the client has one, is read from TOTP_TUI_CLIENT_SECRET "
             "or the profile's keyring entry (never a flag: flags show in `ps`). Region and "
             "endpoint also come from AWS_REGION, AWS_DEFAULT_REGION, "
@@ -154,34 +157,53 @@ def _main(argv: list[str]) -> int:
         from totp_tui.cli.admin import run_admin
 
         return run_admin(argv[1:])
+    if argv[:1] == ["serve"]:
+        from totp_tui.cli.served import run_served
+
+        return run_served(argv[1:])
     args = build_parser().parse_args(argv)
     flags = requested(args)
     try:
         start = start_with(args, os.environ)
+        system_pool = None
+        if not (flags.user_pool_id or flags.client_id):  # start-up is measured: only then
+            from totp_tui.cli.system_pools import system_pool_for
+
+            # The system-wide configuration's pool, when the command line names none.
+            system_pool = system_pool_for(flags, os.environ)
     except SettingsError as error:
         return fail(str(error))
-    if start is not None and not (
-        flags.user_pool_id or flags.client_id or requested_profile_name(flags, os.environ)
-    ):
+    pool_named = bool(
+        flags.user_pool_id
+        or flags.client_id
+        or requested_profile_name(flags, os.environ)
+        or system_pool
+    )
+    if start is not None and not pool_named:
         return fail(
             "--access-token and --session need the pool: "
             "--user-pool-id and --client-id, or --profile"
         )
     if args.idle_minutes is not None and not args.kiosk:
         return fail("--idle-minutes applies to --kiosk only: add --kiosk, or leave it out")
-    if args.kiosk and not (flags.user_pool_id or requested_profile_name(flags, os.environ)):
+    if args.kiosk and not (
+        flags.user_pool_id or requested_profile_name(flags, os.environ) or system_pool
+    ):
         return fail("--kiosk needs a fixed pool: --profile NAME, or --user-pool-id and --client-id")
-    if not (flags.user_pool_id or flags.client_id or requested_profile_name(flags, os.environ)):
+    if not pool_named:
         # No pool named at all: the profile screen comes first (it reads the keyring after
         # the first paint).
         return run_wizard(None, requested=flags, ascii_qr=args.ascii_qr)
     try:
         profile, profile_client_secret = None, None
-        if requested_profile_name(flags, os.environ):  # keyring is imported only then
-            from totp_tui.cli.profiles import load_profile_for_wizard
+        if system_pool is not None:
+            settings = effective_settings(flags, os.environ, system_pool=system_pool)
+        else:
+            if requested_profile_name(flags, os.environ):  # keyring is imported only then
+                from totp_tui.cli.profiles import load_profile_for_wizard
 
-            profile, profile_client_secret = load_profile_for_wizard(flags, os.environ)
-        settings = effective_settings(flags, os.environ, profile, profile_client_secret)
+                profile, profile_client_secret = load_profile_for_wizard(flags, os.environ)
+            settings = effective_settings(flags, os.environ, profile, profile_client_secret)
     except SettingsError as error:
         return fail(str(error))
     kiosk = None

@@ -151,3 +151,17 @@ def record(
     """Append one line to the default audit log (see AuditLog.record)."""
     with AuditLog() as log:
         return log.record(action, pool, username, outcome, operator, region=region, **details)
+
+
+class SharedAuditLog(AuditLog):
+    """An audit file the operator made for the accounts of `totp-tui serve` (one shared account,
+    or each person's own in a group). Opened for appending only, never created or chmod-ed:
+    its owner, group and mode are the operator's (e.g. 0620 root:totp-tui, which lets the
+    group append but not read others' lines)."""
+
+    def open(self) -> SharedAuditLog:
+        """Raises OSError when it does not exist or cannot be appended to."""
+        if self._fd is None:
+            flags = os.O_WRONLY | os.O_APPEND | os.O_NOFOLLOW | os.O_CLOEXEC
+            self._fd = os.open(self.path, flags)
+        return self

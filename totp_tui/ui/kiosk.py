@@ -45,9 +45,14 @@ class KioskDesk:
         self._last_input = time.monotonic()
 
     def _check_idle(self) -> None:
-        if not self._has_a_person():
+        idle = time.monotonic() - self._last_input >= self.kiosk.idle_seconds
+        if idle and self.kiosk.idle_ends_session:  # served: the connection ends, its slot too
+            self._wizard.wipe_screen()
+            self._wizard.forget_everything()
+            minutes = f"{self.kiosk.idle_seconds / 60:g}"
+            self._app.exit(0, message=f"totp-tui: no key for {minutes} min: session closed.")
             return
-        if time.monotonic() - self._last_input >= self.kiosk.idle_seconds:
+        if idle and self._has_a_person():
             self.next_person("Nothing happened for a while: the previous session was cleared.")
 
     def _has_a_person(self) -> bool:
@@ -90,7 +95,13 @@ class KioskDesk:
             except Exception:  # no login name (a container): the line is still worth writing
                 desk = "unknown"
             try:
-                record("kiosk-enrol", pool, username, "ok", None, desk_user=desk, replaced=replaced)
+                if self.kiosk.audit is not None:  # served over SSH: its own log and line
+                    self.kiosk.audit(pool, username, replaced)
+                else:
+                    record(
+                        "kiosk-enrol", pool, username, "ok", None, desk_user=desk,
+                        replaced=replaced,
+                    )  # fmt: skip
             except (OSError, ValueError) as error:
                 return f"The audit log could not be written: {error}"
             return ""
@@ -108,4 +119,4 @@ class KioskDesk:
             if yes:
                 leave(return_code)
 
-        self._app.push_screen(ConfirmScreen("Quit the helpdesk kiosk?"), answered)
+        self._app.push_screen(ConfirmScreen(self.kiosk.quit_question), answered)

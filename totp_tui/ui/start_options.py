@@ -8,6 +8,7 @@ start-up is measured).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 
@@ -35,3 +36,10 @@ class Kiosk:
     """Helpdesk kiosk mode (ui/kiosk.py): the next person's wizard after this idle time."""
 
     idle_seconds: float = 120.0
+    # Served over SSH (cli/served.py): being idle ends the session, and with it the
+    # connection and its slot, instead of waiting for the next person.
+    idle_ends_session: bool = False
+    # Writes an enrolment's audit line (pool, username, replaced) in place of the helpdesk's
+    # own log; raises OSError or ValueError when it cannot.
+    audit: Callable[[str, str, bool], None] | None = field(default=None, compare=False)
+    quit_question: str = "Quit the helpdesk kiosk?"
