@@ -74,7 +74,8 @@ def test_enrol_through_sshd_ignoring_the_clients_environment_and_command(
     client = sshd.ssh_command(
         "-o", f"SetEnv AWS_ENDPOINT_URL={elsewhere}"
         f" AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER={elsewhere}"
-        f" TOTP_TUI_SYSTEM_CONFIG={other_config} TOTP_TUI_PROFILE=other HTTPS_PROXY={elsewhere}",
+        f" TOTP_TUI_SYSTEM_CONFIG={other_config} TOTP_TUI_PROFILE=other"
+        f" HTTP_PROXY={elsewhere} http_proxy={elsewhere} HTTPS_PROXY={elsewhere}",
         "-o", "SendEnv LANG",
     )  # fmt: skip
     command = [*client, f"totp-tui --endpoint-url {elsewhere} --user-pool-id us-east-1_X"]
@@ -87,6 +88,7 @@ def test_enrol_through_sshd_ignoring_the_clients_environment_and_command(
         started_with = process_environment(served_pid)
         assert started_with["AWS_ENDPOINT_URL"] == elsewhere
         assert started_with["TOTP_TUI_SYSTEM_CONFIG"] == str(other_config)
+        assert started_with["HTTP_PROXY"] == elsewhere
         assert "--endpoint-url" in started_with["SSH_ORIGINAL_COMMAND"]
         assert "--endpoint-url" not in command_line(served_pid)
 
@@ -151,32 +153,54 @@ def sshd_clients(sshd: TestSshd) -> list[int]:
     return found
 
 
-def test_forwarding_is_refused(
-    served: tuple[TestSshd, ServedFiles], local_cognito: LocalCognito
-) -> None:
-    sshd, _ = served
-    port = local_cognito.endpoint_url.rsplit(":", 1)[1]
-    # -W: a direct TCP channel to the local Cognito, through the bastion.
-    direct = subprocess.run(
-        [*sshd.ssh_command("-W", f"127.0.0.1:{port}", tty=False)],
+def forward_through(sshd: TestSshd, port: str) -> subprocess.CompletedProcess[bytes]:
+    """ssh -W: a direct TCP channel through the bastion to 127.0.0.1:port, an HTTP request on
+    it."""
+    return subprocess.run(
+        sshd.ssh_command("-W", f"127.0.0.1:{port}", tty=False),
         input=b"GET / HTTP/1.0\r\n\r\n",
         capture_output=True,
         timeout=20,
     )
+
+
+def test_forwarding_is_refused(
+    served: tuple[TestSshd, ServedFiles], local_cognito: LocalCognito
+) -> None:
+    sshd, files = served
+    port = local_cognito.endpoint_url.rsplit(":", 1)[1]
+    direct = forward_through(sshd, port)
     assert direct.returncode != 0
     assert b"stdio forwarding failed" in direct.stderr
     assert direct.stdout == b""  # no answer from the local Cognito came through
-    print(sshd.log)
     # -R: a listening port on the bastion.
     remote = subprocess.run(
-        [*sshd.ssh_command("-N", "-o", "ExitOnForwardFailure=yes", "-R", "0:127.0.0.1:9",
-                           tty=False)],
+        sshd.ssh_command("-N", "-o", "ExitOnForwardFailure=yes", "-R", "0:127.0.0.1:9",
+                         tty=False),
         capture_output=True,
         timeout=20,
     )  # fmt: skip
     assert remote.returncode != 0
-    assert b"forwarding failed" in remote.stderr
-    assert not sshd.children() or wait_gone(sshd)
+    assert b"remote port forwarding failed" in remote.stderr
+    assert "refused local port forward" in sshd.log
+    assert wait_gone(sshd)
+
+    # The same server without the block's DisableForwarding line lets the channel through:
+    # that line is what refused it.
+    with TestSshd(files.config, dropped="DisableForwarding yes") as open_sshd:
+        through = forward_through(open_sshd, port)
+    assert through.returncode == 0, through.stderr
+    assert through.stdout.startswith(b"HTTP/1.")
+
+
+def test_without_a_terminal_the_client_is_told_to_ask_for_one(
+    served: tuple[TestSshd, ServedFiles],
+) -> None:
+    sshd, _ = served
+    answer = subprocess.run(sshd.ssh_command(tty=False), capture_output=True, timeout=20)
+    assert answer.returncode == 2
+    assert b"connect with ssh -t" in answer.stderr
+    assert wait_gone(sshd)
 
 
 def wait_gone(sshd: TestSshd) -> bool:

@@ -218,3 +218,34 @@ def test_system_pools_cannot_be_saved_over_or_deleted(
         capsys.readouterr().err
     )
     assert ProfileStore(memory).list_names() == []
+
+
+@pytest.mark.e2e
+def test_debug_logs_that_the_values_came_from_the_system_pool(tmp_path: Path) -> None:
+    """The real wizard under tmux, with the system configuration and nothing else: straight to
+    the sign-in, and --debug's log names each value's source."""
+    from tests.support.tmux_session import TOTP_TUI, TmuxSession, require_tmux
+
+    require_tmux()
+    folder = tmp_path / "etc"
+    folder.mkdir(mode=0o755)
+    config = folder / "config.toml"
+    config.write_text(EXAMPLE)
+    config.chmod(0o644)
+    log = tmp_path / "debug.log"
+    env = {"TOTP_TUI_SYSTEM_CONFIG": str(config), "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    command = [TOTP_TUI, "--debug", "--log-file", str(log), "--issuer", "Mine"]
+    with TmuxSession(command, env=env) as session:
+        screen = session.wait_for("Password", timeout=15)
+        assert "Pool eu-west-2_AbC123def" in screen
+        session.send_keys("C-q")
+        assert session.exit_status(timeout=10) == 0
+    (sources,) = [row for row in log.read_text().splitlines() if "settings from:" in row]
+    for expected in (
+        "user_pool_id=system:staff",
+        "client_id=system:staff",
+        "issuer=flag",
+        "endpoint_url=system:staff",
+        "session_minutes=system:staff",
+    ):
+        assert expected in sources

@@ -15,6 +15,8 @@ Run as `python -m tests.support.benchmark` from the repository root (the AWS CLI
 4. QR build + render for a typical 141-character URI.
 5. Peak memory of the wizard process during a full enrolment under tmux.
 6. Bytes written to the terminal during that enrolment.
+7. 20 sessions at once through a real sshd (`totp-tui serve`): time to a usable sign-in, memory
+   (PSS), the 21st refused (tests/support/benchmark_served.py).
 
 Passwords, TOTP secrets, codes, Sessions and tokens are never printed: only names, counts and
 times. Every process this starts runs in a private tmux server or as a direct child, and is
@@ -1356,6 +1358,7 @@ def main() -> int:
             failures.append(name)
             line(f"NOT MEASURED ({name}): {error}")
 
+    from tests.support.benchmark_served import served_section
     from tests.support.benchmark_sms_move import sms_move_section
     from totp_tui.demo.local_cognito import LocalCognito
 
@@ -1373,6 +1376,7 @@ def main() -> int:
                 section("AWS CLI", lambda: aws_cli_section(report, cognito, pool, engine[0]))
             section("QR", lambda: qr_section(report))
             section("terminal", lambda: terminal_section(report, tmux, cognito, pool))
+            section("served", lambda: served_section(report, tmux, cognito))
         finally:
             cognito.stop()
     print_table(report, machine_text)

@@ -122,12 +122,14 @@ class TestSshd:
 
     __test__ = False  # not a pytest test class
 
-    def __init__(self, config_path: Path, extra: str = "") -> None:
+    def __init__(self, config_path: Path, extra: str = "", dropped: str = "") -> None:
+        """`dropped`: a line of the README's block to leave out (to show what it does)."""
         self.sshd = require_sshd()
         self.account = getpass.getuser()
         self.port = free_port()
         self._config_path = config_path
         self._extra = extra
+        self._dropped = dropped
         self._directory: tempfile.TemporaryDirectory[str] | None = None
         self.folder = Path()
         self.process: subprocess.Popen[bytes] | None = None
@@ -212,7 +214,16 @@ AcceptEnv *
 MaxStartups 100
 LogLevel VERBOSE
 {self._extra}
-{served_match_block(self._config_path, self.account)}"""
+{self.match_block()}"""
+
+    def match_block(self) -> str:
+        block = served_match_block(self._config_path, self.account)
+        if not self._dropped:
+            return block
+        lines = block.splitlines(keepends=True)
+        kept = [line for line in lines if line.strip() != self._dropped]
+        assert len(kept) == len(lines) - 1, f"{self._dropped!r} is not a line of the block"
+        return "".join(kept)
 
     def ssh_command(self, *options: str, tty: bool = True) -> list[str]:
         """ssh to the served account, options before the destination (a command after it
