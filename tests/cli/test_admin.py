@@ -670,3 +670,74 @@ def test_the_wizard_start_up_does_not_load_the_admin_commands() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=30
     )
     assert result.stdout.strip() == "[]"
+
+
+class TestRequireNewPassword:
+    def test_the_password_is_reset_before_the_app_is_deleted(
+        self,
+        local_cognito: LocalCognito,
+        pool: DemoPool,
+        enrolled: PoolUser,
+        state: Path,
+        capsys: pytest.CaptureFixture[str],
+    ) -> None:
+        local_cognito.admin_client(pool.region).admin_update_user_attributes(
+            UserPoolId=pool.user_pool_id,
+            Username=enrolled.username,
+            UserAttributes=[
+                {"Name": "phone_number", "Value": "+15550100123"},
+                {"Name": "phone_number_verified", "Value": "true"},
+            ],
+        )
+        argv = ["admin", "reset-mfa", "--yes", "--reason", "INC-9", "--require-new-password"]
+        assert main([*argv, "--username", enrolled.username, *pool_flags(local_cognito, pool)]) == 0
+        out = capsys.readouterr().out.splitlines()
+        assert out[1] == (
+            "Their password was reset: Cognito sent a code to their verified email or phone."
+        )
+        assert out[2] == (
+            "Next sign-in: a new password with the code Cognito sends to their verified email "
+            "or phone, then set up an app."
+        )
+        status = status_of(settings_for(local_cognito, pool), enrolled.username)
+        assert (status.user_status, status.totp_enabled) == ("RESET_REQUIRED", False)
+        [entry] = audit_lines(state)
+        assert (entry["outcome"], entry["reason"], entry["also_reset"]) == (
+            "ok",
+            "INC-9",
+            "password",
+        )
+
+    def test_no_verified_contact_changes_nothing(
+        self,
+        local_cognito: LocalCognito,
+        pool: DemoPool,
+        enrolled: PoolUser,
+        state: Path,
+        capsys: pytest.CaptureFixture[str],
+    ) -> None:
+        argv = ["admin", "reset-mfa", "--yes", "--reason", "INC-9", "--require-new-password"]
+        assert main([*argv, "--username", enrolled.username, *pool_flags(local_cognito, pool)]) == 1
+        err = one_error_line(capsys.readouterr().err)
+        assert "no registered/verified email or phone_number" in err
+        assert err.endswith("(nothing was changed)\n")
+        status = status_of(settings_for(local_cognito, pool), enrolled.username)
+        assert (status.user_status, status.totp_enabled) == ("CONFIRMED", True)
+        [entry] = audit_lines(state)
+        assert entry["outcome"] == "failed: InvalidParameterException"
+        assert "done_before_failure" not in entry
+
+    def test_the_warning_says_the_code_will_be_needed(
+        self,
+        local_cognito: LocalCognito,
+        pool: DemoPool,
+        enrolled: PoolUser,
+        monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str],
+    ) -> None:
+        monkeypatch.setattr(sys, "stdin", _Terminal("INC-9\nn\n"))
+        argv = ["admin", "reset-mfa", "--require-new-password", "--username", enrolled.username]
+        assert main([*argv, *pool_flags(local_cognito, pool)]) == 0
+        err = capsys.readouterr().err
+        assert "The password is reset too: they will need the code Cognito sends" in err
+        assert "Add --require-new-password" not in err
