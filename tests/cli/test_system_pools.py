@@ -233,7 +233,8 @@ def test_debug_logs_that_the_values_came_from_the_system_pool(tmp_path: Path) ->
     config.write_text(EXAMPLE)
     config.chmod(0o644)
     log = tmp_path / "debug.log"
-    env = {"TOTP_TUI_SYSTEM_CONFIG": str(config), "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    repo = Path(__file__).resolve().parents[2]
+    env = {"TOTP_TUI_SYSTEM_CONFIG": str(config), "PYTHONPATH": str(repo)}
     command = [TOTP_TUI, "--debug", "--log-file", str(log), "--issuer", "Mine"]
     with TmuxSession(command, env=env) as session:
         screen = session.wait_for("Password", timeout=15)
