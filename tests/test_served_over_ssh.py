@@ -120,10 +120,12 @@ def test_enrol_through_sshd_ignoring_the_clients_environment_and_command(
         for pid in ssh_pids:
             os.kill(pid, signal.SIGKILL)
         deadline = time.monotonic() + 5
-        while sshd.children() and time.monotonic() < deadline:
+        while (sshd.children() or alive(served_pid)) and time.monotonic() < deadline:
             time.sleep(0.05)
         left = [command_line(pid) for pid in sshd.children()]
         assert not left, f"left running after the client was killed: {left}"
+        # Not merely moved away from sshd (a process whose parent died goes to init).
+        assert not alive(served_pid), "the served process outlived its connection"
 
     # The service's view: a fresh sign-in now meets the TOTP challenge.
     cognito = boto3.client(
@@ -139,6 +141,15 @@ def test_enrol_through_sshd_ignoring_the_clients_environment_and_command(
         AuthParameters={"USERNAME": user.username, "PASSWORD": user.new_password},
     )
     assert answer["ChallengeName"] == "SOFTWARE_TOKEN_MFA"
+
+
+def alive(pid: int) -> bool:
+    """Running (a zombie has ended: only its exit status waits to be collected)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
 
 
 def sshd_clients(sshd: TestSshd) -> list[int]:
