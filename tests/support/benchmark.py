@@ -17,6 +17,9 @@ Run as `python -m tests.support.benchmark` from the repository root (the AWS CLI
 6. Bytes written to the terminal during that enrolment.
 7. 20 sessions at once through a real sshd (`totp-tui serve`): time to a usable sign-in, memory
    (PSS), the 21st refused (tests/support/benchmark_served.py).
+8. The pool report (`admin report`) over 5,000 local users under Cognito's default request
+   quotas: time, requests per user, throttles absorbed, peak memory
+   (tests/support/benchmark_pool_report.py).
 
 Passwords, TOTP secrets, codes, Sessions and tokens are never printed: only names, counts and
 times. Every process this starts runs in a private tmux server or as a direct child, and is
@@ -1358,6 +1361,7 @@ def main() -> int:
             failures.append(name)
             line(f"NOT MEASURED ({name}): {error}")
 
+    from tests.support.benchmark_pool_report import pool_report_section
     from tests.support.benchmark_served import served_section
     from tests.support.benchmark_sms_move import sms_move_section
     from totp_tui.demo.local_cognito import LocalCognito
@@ -1376,6 +1380,7 @@ def main() -> int:
                 section("AWS CLI", lambda: aws_cli_section(report, cognito, pool, engine[0]))
             section("QR", lambda: qr_section(report))
             section("terminal", lambda: terminal_section(report, tmux, cognito, pool))
+            section("pool report", lambda: pool_report_section(report, cognito))
             section("served", lambda: served_section(report, tmux, cognito))
         finally:
             cognito.stop()
