@@ -36,7 +36,8 @@ if TYPE_CHECKING:
 
 SESSIONS = 20  # the README configuration's max_sessions
 BUDGET_SIGN_IN_SECONDS = 15.0  # the slowest of the 20, all started at once on 2 cores
-BUDGET_CPU_PER_SESSION_SECONDS = 0.75
+# 0.56 s and 0.71 s in two runs on two 2-core machines: room for a slower one.
+BUDGET_CPU_PER_SESSION_SECONDS = 1.0
 BUDGET_PSS_PER_SESSION_MB = 80.0  # totp-tui and sshd's processes for one connection
 SIGN_IN_TIMEOUT = 60.0
 FULL = "sessions of this service are in use"
