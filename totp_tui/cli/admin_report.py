@@ -1,16 +1,22 @@
-"""How `totp-tui admin report` writes: rows streamed to stdout as CSV or JSON lines, and a
-progress bar on stderr when stderr is a terminal (never into a file or a pipe)."""
+"""`totp-tui admin report`: rows streamed to stdout as CSV or JSON lines, a progress bar on
+stderr when stderr is a terminal (never into a file or a pipe), and one audit line with what
+was done (helpdesk/pool_report.py makes the rows)."""
 
 from __future__ import annotations
 
+import argparse
 import csv
 import json
 import os
 import sys
 import time
 from collections.abc import Mapping
-from typing import TextIO
+from typing import Any, TextIO
 
+from totp_tui.cli.admin_action import AdminAction, pool_mfa_or_warn
+from totp_tui.cli.output import EXIT_OK
+from totp_tui.config.settings import AdminSettings
+from totp_tui.helpdesk import admin_calls, audit, pool_report
 from totp_tui.helpdesk.pool_report import COLUMNS
 
 FORMATS = ("csv", "jsonl")
@@ -92,3 +98,60 @@ def silence_closed_stdout() -> None:
         os.dup2(devnull, sys.stdout.fileno())
     finally:
         os.close(devnull)
+
+
+def run_report(args: argparse.Namespace, action: AdminAction) -> int:
+    def factory(session: Any, settings: AdminSettings) -> Any:
+        return pool_report.report_client(session, settings, args.concurrency)
+
+    try:
+        client = action.connect(args.sts_endpoint_url, factory)
+    except admin_calls.AdminError as error:
+        return action.failed(error)
+    pool = pool_mfa_or_warn(client, action.settings)
+    bar: ProgressBar | None = None
+    if stderr_is_terminal():
+        # With a filter the pool's size says nothing about how many rows will come.
+        total = None if args.filter else pool_report.estimated_users(client, action.settings)
+        bar = ProgressBar(total, sys.stderr)
+    run = pool_report.ReportRun(
+        client,
+        action.settings,
+        pool,
+        args.filter,
+        args.concurrency,
+        progress=bar.update if bar else None,
+    )
+
+    def details() -> dict[str, audit.DetailValue]:
+        return {
+            "filter": args.filter,
+            "users": run.users,
+            "requests": run.calls.requests,
+            "throttles_absorbed": run.calls.throttles,
+            "seconds": round(run.seconds, 2),
+        }
+
+    writer = RowWriter(args.output, sys.stdout)
+    try:
+        for row in run.rows():
+            writer.write(row.as_dict())
+    except admin_calls.AdminError as error:
+        if bar:
+            bar.clear()
+        return action.failed(error, f"after {run.users} users", details())
+    except BrokenPipeError:  # `report | head`: the reader has what it wanted
+        silence_closed_stdout()
+        action.write(audit.OK, {"output_closed": True, **details()})
+        return EXIT_OK
+    finally:
+        if bar:
+            bar.clear()
+    action.write(audit.OK, details())
+    if bar:
+        print(
+            f"totp-tui: {run.users:,} users in {run.seconds:.1f} s, {run.calls.requests:,} "
+            f"requests, {run.calls.throttles:,} throttles absorbed",
+            file=sys.stderr,
+        )
+    return EXIT_OK
