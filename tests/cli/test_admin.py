@@ -22,6 +22,8 @@ from typing import Any
 import keyring.core
 import pytest
 from botocore.stub import Stubber
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tests.conftest import PoolUser, make_user, settings_for
 from tests.helpdesk.test_admin_calls import (
@@ -741,3 +743,14 @@ class TestRequireNewPassword:
         err = capsys.readouterr().err
         assert "The password is reset too: they will need the code Cognito sends" in err
         assert "Add --require-new-password" not in err
+
+
+@given(st.text())
+def test_a_reason_is_one_line_of_its_words(text: str) -> None:
+    """Whatever the operator types or scripts pass (newlines, tabs, control characters), the
+    audit line gets its words on one line."""
+    from totp_tui.cli.admin_reset import _clean_reason
+
+    cleaned = _clean_reason(text)
+    assert cleaned == " ".join(text.split())
+    assert not any(c in cleaned for c in "\n\r\t\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")

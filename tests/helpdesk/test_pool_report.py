@@ -15,6 +15,9 @@ from typing import Any
 import pytest
 from botocore.hooks import HierarchicalEmitter
 from botocore.stub import Stubber
+from hypothesis import given
+from hypothesis import settings as examples
+from hypothesis import strategies as st
 
 from tests.conftest import make_user, settings_for
 from tests.helpdesk.test_admin_calls import (
@@ -272,3 +275,21 @@ def test_stopping_early_stops_the_calls() -> None:
         next(rows)
     rows.close()  # the reader went away
     assert pool.gets <= 10 + 2 * 4 + 4  # what was done, queued or in flight: no more
+
+
+@examples(max_examples=40, deadline=None)
+@given(
+    size=st.integers(0, 200),
+    concurrency=st.integers(1, 8),
+    gone=st.sets(st.integers(0, 199), max_size=20),
+)
+def test_every_user_once_in_listing_order(size: int, concurrency: int, gone: set[int]) -> None:
+    """Whatever the pool's size, the concurrency and who was deleted mid-report: each user
+    still there comes once, in ListUsers' order, and the counts add up."""
+    pool = MemoryPool(size, gone=frozenset(gone))
+    run = ReportRun(pool, SETTINGS, None, concurrency=concurrency)
+    names = [row.status.username for row in run.rows()]
+    expected = [f"user{n}" for n in range(size) if n not in gone]
+    assert names == expected
+    assert (run.users, run.gone) == (len(expected), size - len(expected))
+    assert pool.gets == size  # one AdminGetUser per listed user, no more
