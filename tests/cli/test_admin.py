@@ -137,7 +137,7 @@ class TestCommand:
         assert "user_mfa_setting_list: (none)" in lines
         assert "preferred_mfa_setting: (none)" in lines
         assert "totp_enabled:          false" in lines
-        assert "pool_mfa:              required (app (TOTP))" in lines
+        assert "pool_mfa:              required: app (TOTP)" in lines
         assert (
             "next_sign_in:          the temporary password and a new one, then set up an app"
             in lines
@@ -155,7 +155,7 @@ class TestCommand:
             "totp_enabled": False,
             "other_factors": [],
             "verified_contacts": [],
-            "pool_mfa": "required (app (TOTP))",
+            "pool_mfa": "required: app (TOTP)",
             "next_sign_in": "the temporary password and a new one, then set up an app",
         }
         entries = audit_lines(state)

@@ -149,7 +149,7 @@ def test_pool_from_get_user_pool_mfa_config(pool: PoolMfa) -> None:
 
 def test_cases_as_the_status_command_shows_them() -> None:
     required = PoolMfa(REQUIRED, totp=True, sms=True, email=False)
-    assert required.words == "required (app (TOTP), SMS)"
+    assert required.words == "required: app (TOTP), SMS"
     assert PoolMfa(OFF, True, False, False).words == "off"
     assert next_sign_in("CONFIRMED", True, (TOTP,), TOTP, required) == "code from the app"
     assert next_sign_in("CONFIRMED", True, (SMS,), SMS, required) == "SMS code"

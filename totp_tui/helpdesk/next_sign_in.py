@@ -57,12 +57,12 @@ class PoolMfa:
 
     @property
     def words(self) -> str:
-        """E.g. "required (app (TOTP), SMS)"."""
+        """E.g. "required: app (TOTP), SMS"."""
         words = POOL_MFA_WORDS.get(self.configuration, self.configuration)
         factors = ((TOTP, self.totp), (SMS, self.sms), (EMAIL, self.email))
         offered = [FACTOR_NAMES[factor] for factor, on in factors if on]
         if offered and self.configuration != OFF:
-            return f"{words} ({', '.join(offered)})"
+            return f"{words}: {', '.join(offered)}"
         return words
 
 
