@@ -94,8 +94,10 @@ def run_served(argv: Sequence[str]) -> int:
         return fail(prepared)
     try:
         return run_wizard(prepared.settings, kiosk=prepared.kiosk)
-    finally:
-        os.close(prepared.slot.fd)  # the kernel would drop the lock anyway, at exit
+    finally:  # the kernel would close both anyway, at exit
+        os.close(prepared.slot.fd)
+        if prepared.audit_log is not None:
+            prepared.audit_log.close()
 
 
 def prepare_session(config_path: Path, ssh_connection: str) -> ServedSession | str:
