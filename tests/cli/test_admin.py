@@ -754,3 +754,26 @@ def test_a_reason_is_one_line_of_its_words(text: str) -> None:
     cleaned = _clean_reason(text)
     assert cleaned == " ".join(text.split())
     assert not any(c in cleaned for c in "\n\r\t\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
+
+
+def test_an_sdk_without_the_operation_is_told_before_anything(
+    local_cognito: LocalCognito,
+    pool: DemoPool,
+    enrolled: PoolUser,
+    state: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from tests.helpdesk.test_admin_calls import client_without_the_operation
+
+    older, real = client_without_the_operation(tmp_path), admin_calls.admin_client
+    monkeypatch.setattr(admin_calls, "admin_client", lambda session, settings: older)
+    argv = ["admin", "reset-mfa", "--yes", "--reason", "T-1", "--username", enrolled.username]
+    assert main([*argv, *pool_flags(local_cognito, pool)]) == 2  # nothing was tried
+    err = one_error_line(capsys.readouterr().err)
+    assert "has no AdminDeleteSoftwareToken" in err and "boto3>=1.44.18" in err
+    monkeypatch.setattr(admin_calls, "admin_client", real)
+    assert status_of(settings_for(local_cognito, pool), enrolled.username).totp_enabled
+    [entry] = audit_lines(state)
+    assert entry["outcome"] == "failed: UnknownOperation"
