@@ -777,3 +777,20 @@ def test_an_sdk_without_the_operation_is_told_before_anything(
     assert status_of(settings_for(local_cognito, pool), enrolled.username).totp_enabled
     [entry] = audit_lines(state)
     assert entry["outcome"] == "failed: UnknownOperation"
+
+
+def test_a_reason_too_long_at_the_prompt_is_refused(
+    local_cognito: LocalCognito,
+    pool: DemoPool,
+    enrolled: PoolUser,
+    state: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setattr(sys, "stdin", _Terminal("x" * 301 + "\ny\n"))
+    argv = ["admin", "reset-mfa", "--username", enrolled.username]
+    assert main([*argv, *pool_flags(local_cognito, pool)]) == 2
+    assert "the reason is longer than 300 characters" in capsys.readouterr().err
+    assert status_of(settings_for(local_cognito, pool), enrolled.username).totp_enabled
+    [entry] = audit_lines(state)
+    assert (entry["outcome"], entry["refusal"]) == ("refused", "the reason was too long")

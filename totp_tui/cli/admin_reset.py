@@ -84,7 +84,12 @@ def run_reset(args: argparse.Namespace, action: AdminAction) -> int:
                     EXIT_OK,
                 )
             if len(reason) > MAX_REASON:
-                return fail(f"the reason is longer than {MAX_REASON} characters")
+                return action.refused(
+                    "the reason was too long",
+                    f"error: the reason is longer than {MAX_REASON} characters; give a ticket "
+                    f"reference (authenticator MFA for {user!r} was not reset)",
+                    EXIT_CANNOT_START,
+                )
             yes = args.yes or confirm(
                 f"Delete the authenticator app (TOTP) of {user} in {pool}? [y/N] "
             )

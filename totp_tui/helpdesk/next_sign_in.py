@@ -10,6 +10,11 @@ Cognito's rules, as AWS documents them:
   (SELECT_MFA_TYPE);
 - a user with none gets MFA_SETUP on a pool that requires MFA, and no code on one where it
   is optional (totp-tui then offers to set up an app).
+
+The factors are what AdminGetUser lists, which is what Cognito has turned on. An app verified
+with an access token but never turned on (no SetUserMFAPreference) is not listed, and is not
+asked for either; the local Cognito also leaves out an app set up through MFA_SETUP until
+SetUserMFAPreference (DESIGN.md section 5), though it asks for it.
 """
 
 from __future__ import annotations
