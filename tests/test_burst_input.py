@@ -118,7 +118,7 @@ def test_the_current_code_then_the_test_sign_in_in_bursts(
 
 
 def test_a_profile_in_one_burst(local_cognito: LocalCognito, pool: DemoPool, host: str) -> None:
-    """Name, pool, client id, Tab over the secret, region and the flow's drop-down, a new
+    """Name, pool, client id, Tab over the region and the flow's drop-down, a new
     issuer (the focus selects the default, so typing replaces it), Enter: saved as typed."""
     require_tmux()
     require_secret_service()
@@ -127,7 +127,7 @@ def test_a_profile_in_one_burst(local_cognito: LocalCognito, pool: DemoPool, hos
         session.wait_for(profile_list_loaded, timeout=SCREEN_TIMEOUT)
         # n (New) and the whole form at once; the name starts with d and e (Delete and Edit
         # on the list), which must reach the form's name field.
-        session.type(f"n{name}\t{pool.user_pool_id}\t{pool.client_id}\t\t\t\tAcme\r")
+        session.type(f"n{name}\t{pool.user_pool_id}\t{pool.client_id}\t\t\tAcme\r")
         session.wait_for(lambda text: f"{name}  (" in text, timeout=SCREEN_TIMEOUT)
     shown = show_profile(name)
     assert (shown["user_pool_id"], shown["client_id"], shown["issuer"]) == (

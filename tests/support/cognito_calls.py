@@ -137,3 +137,45 @@ class FinishedCalls(CognitoCalls):
         # Handlers of one event run in the order registered: this one before the hold.
         self.client.meta.events.register(f"before-call.cognito-idp.{operation}", arrived)
         return reached, self.hold(operation)
+
+
+# The request fields that carry what a person typed into a field the screen shows: the name
+# (USERNAME in AuthParameters and ChallengeResponses, Username elsewhere), attributes, the
+# device name. A password typed in the wrong place would travel in one of these.
+_SHOWN_CHALLENGE_KEYS = ("USERNAME",)
+
+
+def shown_fields(params: dict[str, Any]) -> list[str]:
+    """The values of a request's fields that hold what a shown field had."""
+    values: list[str] = []
+    for container in ("AuthParameters", "ChallengeResponses"):
+        answers = params.get(container) or {}
+        values += [str(answers[key]) for key in _SHOWN_CHALLENGE_KEYS if key in answers]
+        values += [str(v) for k, v in answers.items() if str(k).startswith("userAttributes.")]
+    for key in ("Username", "FriendlyDeviceName"):
+        if key in params:
+            values.append(str(params[key]))
+    values += [str(item.get("Value", "")) for item in params.get("UserAttributes") or []]
+    return values
+
+
+class ShownParameters(CognitoCalls):
+    """CognitoCalls that keeps, hidden, what the app sent in the fields that hold a shown
+    field's text (never the password, code, Session or token fields)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.sent: list[Hidden] = []
+
+    def __call__(self, settings: Settings) -> Any:
+        client = super().__call__(settings)
+        client.meta.events.register("provide-client-params.cognito-idp", self._keep)
+        return client
+
+    def _keep(self, params: dict[str, Any], **_: Any) -> None:
+        with self._lock:
+            self.sent += [Hidden(value) for value in shown_fields(params)]
+
+    def usernames(self) -> list[str]:
+        with self._lock:
+            return [item.value for item in self.sent]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 
+from textual import events
 from textual.app import App
 from textual.pilot import Pilot
 from textual.screen import Screen
@@ -44,28 +45,33 @@ async def type_text(pilot: Pilot[None], text: str) -> None:
     await pilot.press(*text)
 
 
+def key_event(character: str) -> events.Key:
+    """The key event a terminal's `character` becomes: Tab is "\\t", Enter "\\r", Ctrl+O
+    "\\x0f", printable characters are themselves."""
+    from textual.keys import _character_to_key  # what Pilot itself uses (App._press_keys)
+
+    if character == "\t":
+        key = "tab"
+    elif character == "\r":
+        key = "enter"
+    elif ord(character) < 32:  # a control key, as the terminal sends it (Ctrl+O: "\x0f")
+        key = f"ctrl+{chr(ord(character) + 96)}"
+    elif character.isalnum():
+        key = character
+    else:
+        key = _character_to_key(character)
+    return events.Key(key, character)
+
+
 def burst(pilot: Pilot[None], text: str) -> None:
     """Hand the app `text` as one read from the terminal: every key queued at once, with no
     wait between them (Pilot.press waits until the app is idle after each key; auto-type, a
     paste and an SSH link do not). Tab is "\\t", Enter "\\r", Ctrl+O "\\x0f". Call
     `wait_for_screen` or `pilot.pause()` afterwards. Never logs the text."""
-    from textual import events
-    from textual.keys import _character_to_key  # what Pilot itself uses (App._press_keys)
-
     driver = pilot.app._driver  # Pilot's own route for key events
     assert driver is not None
     for character in text:
-        if character == "\t":
-            key = "tab"
-        elif character == "\r":
-            key = "enter"
-        elif ord(character) < 32:  # a control key, as the terminal sends it (Ctrl+O: "\x0f")
-            key = f"ctrl+{chr(ord(character) + 96)}"
-        elif character.isalnum():
-            key = character
-        else:
-            key = _character_to_key(character)
-        driver.send_message(events.Key(key, character))
+        driver.send_message(key_event(character))
 
 
 def keys_at_once(pilot: Pilot[None], *keys: str) -> None:

@@ -244,19 +244,21 @@ class TestNewProfile:
             await profiles_loaded(pilot)
             await pilot.press("n")
             await arrive(pilot, ProfileFormScreen)
-            # Tab order: name, pool, client, secret, region, flow, issuer, endpoint...
+            # Tab order: name, pool, client, region, flow, issuer, endpoint, CA bundle, TLS,
+            # timeouts, session, and the client secret last.
             await type_text(pilot, "m-1")
             await pilot.press("tab")
             await paste(pilot, "eu-north-1_New789")
             await pilot.press("tab")
             await paste(pilot, "c" * 26)
-            await pilot.press("tab")
-            await paste(pilot, CLIENT_SECRET)
             await pilot.press("tab", "tab", "tab")
             assert focused_id(pilot.app) == "issuer"
             await paste(pilot, "Example")  # replaces the default: focus selects the value
             await pilot.press("tab")
             await paste(pilot, "https://cognito.example.test")
+            await pilot.press("tab", "tab", "tab", "tab", "tab")
+            assert focused_id(pilot.app) == "secret"
+            await paste(pilot, CLIENT_SECRET)
             await pilot.press("ctrl+s")
             screen = await profiles_loaded(pilot)
             assert listed(screen) == ["lab", "m-1", "work"]
@@ -311,7 +313,7 @@ class TestNewProfile:
             assert field(form, "session").value == "3"  # Cognito's default, prefilled
             assert shows(pilot.app, "Session (min) 3")
             set_fields(form, **VALID_VALUES)
-            # By keyboard from the timeouts: the session length is the last field.
+            # By keyboard from the timeouts: the session length is the next field.
             field(form, "timeouts").focus()
             await pilot.press("tab")
             assert focused_id(pilot.app) == "session"
@@ -385,7 +387,7 @@ class TestEditProfile:
             name = field(form, "name")
             assert name.disabled and name not in form.focus_chain
             assert focused_id(pilot.app) == "pool"
-            await pilot.press("tab", "tab", "tab", "tab", "tab")
+            await pilot.press("tab", "tab", "tab", "tab")
             assert focused_id(pilot.app) == "issuer"
             await paste(pilot, "Lab Pool")
             await pilot.press("ctrl+s")

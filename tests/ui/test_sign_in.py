@@ -8,7 +8,7 @@ import secrets
 import pytest
 
 from tests.conftest import PoolUser, make_user, settings_for
-from tests.support.cognito_calls import CognitoCalls
+from tests.support.cognito_calls import CognitoCalls, ShownParameters
 from tests.support.ui_driving import burst, type_text, wait_until_idle
 from tests.support.wizard_steps import (
     arrive,
@@ -200,3 +200,47 @@ async def test_a_username_longer_than_cognito_allows_is_not_sent(
         assert focused_id(app) == "username"
         assert isinstance(app.screen, SignInScreen)
         assert calls.count("InitiateAuth") == 0
+
+
+# --- Issue 19: auto-type on a prefilled form ----------------------------------------------
+
+
+@pytest.mark.parametrize("typed_name", ["same", "other case", "spaces"])
+async def test_auto_type_name_tab_password_enter_signs_in_on_a_prefilled_form(
+    local_cognito: LocalCognito, pool: DemoPool, user: PoolUser, typed_name: str
+) -> None:
+    # Issue 19, case 1: KeePass's default auto-type, {USERNAME}{TAB}{PASSWORD}{ENTER}, on a
+    # form whose username is filled in (focus in Password). The name went into Password, Tab
+    # wrapped to Username and the password was appended there, in clear, and sent as the
+    # USERNAME.
+    name = {
+        "same": user.username,
+        "other case": user.username.upper(),
+        "spaces": f" {user.username} ",
+    }[typed_name]
+    settings = settings_for(local_cognito, pool, username=user.username)
+    usernames = ShownParameters()
+    async with TotpApp(settings, client_factory=usernames).run_test(size=SIZE) as pilot:
+        await arrive(pilot, SignInScreen)
+        burst(pilot, f"{name}\t{user.password}\r")
+        await arrive(pilot, NewPasswordScreen)
+    # A yes/no, never the list: a wrong one would hold the password.
+    only_the_name = set(usernames.usernames()) == {user.username}
+    assert only_the_name, "a USERNAME other than the name was sent"
+
+
+async def test_tab_in_the_password_never_wraps_into_the_shown_username(
+    local_cognito: LocalCognito, pool: DemoPool, user: PoolUser
+) -> None:
+    settings = settings_for(local_cognito, pool, username=user.username)
+    async with TotpApp(settings).run_test(size=SIZE) as pilot:
+        screen = await arrive(pilot, SignInScreen)
+        burst(pilot, "Not-the-name-1\tMore-2")
+        await until(pilot, lambda: len(field(screen, "password").value) == 20, "the typing")
+        assert focused_id(pilot.app) == "password"
+        assert field(screen, "username").value == user.username
+        # Shift+Tab is the way up to the name, and Tab comes back down.
+        await pilot.press("shift+tab")
+        assert focused_id(pilot.app) == "username"
+        await pilot.press("tab")
+        assert focused_id(pilot.app) == "password"

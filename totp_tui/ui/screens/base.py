@@ -13,10 +13,15 @@ from textual.widget import Widget
 from textual.widgets import Input
 
 from totp_tui.sentences import as_sentence
+from totp_tui.ui.screens.focus_order import tab_target
 from totp_tui.ui.widgets.status_line import StatusLine
 
 if TYPE_CHECKING:
     from totp_tui.profiles import Profile, ProfileDraft
+
+
+def _shows_nothing_typed(widget: Widget) -> bool:
+    return isinstance(widget, Input) and widget.password
 
 
 def ordinal(number: int) -> str:
@@ -121,7 +126,13 @@ class WizardScreen(Screen[None]):
     `go_back`; those with nowhere to go say so in `can_go_back`.
     """
 
-    BINDINGS = [Binding("escape", "back", "Back", show=True)]
+    BINDINGS = [
+        Binding("escape", "back", "Back", show=True),
+        # Screen's own Tab bindings wrap round the form; these wrap too, but never out of a
+        # password field into a field that shows what is typed (screens/focus_order.py).
+        Binding("tab", "next_field", "Next field", show=False),
+        Binding("shift+tab", "previous_field", "Previous field", show=False),
+    ]
 
     def __init__(self) -> None:
         super().__init__()
@@ -220,6 +231,27 @@ class WizardScreen(Screen[None]):
     def asks_before_quitting(self) -> bool:
         """Would quitting here throw away work the person has done (Ctrl+Q asks first)?"""
         return False
+
+    # Tab ----------------------------------------------------------------------------------
+
+    def action_next_field(self) -> None:
+        focused = self.focused
+        if isinstance(focused, Input) and focused.password:
+            self.leaving_secret_field(focused)
+        self._move_focus_to(forward=True)
+
+    def action_previous_field(self) -> None:
+        self._move_focus_to(forward=False)
+
+    def _move_focus_to(self, forward: bool) -> None:
+        target = tab_target(self.focus_chain, self.focused, forward, _shows_nothing_typed)
+        if target is not None and target is not self.focused:
+            target.focus()
+
+    def leaving_secret_field(self, field: Input) -> None:
+        """Tab was pressed in a password field, before the focus moves: the sign-in uses it
+        to recognise a username typed into the password field (auto-type on a prefilled
+        form)."""
 
     # Escape -------------------------------------------------------------------------------
 

@@ -85,12 +85,6 @@ class ProfileFormScreen(WizardScreen):
                 )
                 yield Label("App client id")
                 yield FormField(p.client_id if p else "", id="client", compact=True)
-                yield Label("Client secret")
-                yield PasswordInput(
-                    placeholder="only if the client has one; kept in the keyring",
-                    id="secret",
-                    compact=True,
-                )
                 yield Label("Region")
                 yield FormField(
                     p.region if p else "", placeholder="from the pool id", id="region", compact=True
@@ -138,6 +132,14 @@ class ProfileFormScreen(WizardScreen):
                     str(p.session_minutes if p else DEFAULT_SESSION_MINUTES),
                     placeholder=f"{MIN_SESSION_MINUTES}-{MAX_SESSION_MINUTES}",
                     id="session",
+                    compact=True,
+                )
+                # Last: a form's secret fields stay at one end of it, so that no Tab order leads
+                # a secret into a field that shows it (screens/focus_order.py).
+                yield Label("Client secret")
+                yield PasswordInput(
+                    placeholder="only if the client has one; kept in the keyring",
+                    id="secret",
                     compact=True,
                 )
             yield StatusLine(id="status")

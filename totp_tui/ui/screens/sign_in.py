@@ -22,6 +22,12 @@ if TYPE_CHECKING:
 MAX_USERNAME = 128
 
 
+def same_name(typed: str, username: str) -> bool:
+    """Is `typed` the username again? Cognito's usernames are case-insensitive in pools made
+    since 2020 (and aliases always are); spaces around a name are never part of it."""
+    return typed.strip().casefold() == username.strip().casefold()
+
+
 class SignInScreen(WizardScreen):
     # Not priority bindings: Enter must come after the characters typed before it.
     BINDINGS = [
@@ -94,6 +100,16 @@ class SignInScreen(WizardScreen):
             self.query_one("#password", PasswordInput).focus()
         else:
             username.focus()
+
+    def leaving_secret_field(self, field: Input) -> None:
+        """The name typed again: on a prefilled form the focus is in Password, and auto-type
+        (or habit) types `name Tab password`. The name lands, hidden, in Password; the Tab
+        stays there (it never wraps into the shown Username), and it is the moment to see
+        that what Password holds is just the name. It goes, so the password typed next is
+        the whole of the field and Enter signs in."""
+        username = self.query_one("#username", Input).value
+        if username and same_name(field.value, username):
+            field.value = ""
 
     def go_back(self) -> None:
         if self.wizard.kiosk:
