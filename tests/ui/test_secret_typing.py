@@ -22,7 +22,7 @@ The secret alphabet (Greek letters, capitals, symbols) shares no character with 
 Every secret has a Greek letter: the app's own text has none, so a frame holding one holds a
 secret.
 
-TOTP_TUI_TYPING_EXAMPLES sets the examples per screen (default 12, a few seconds each);
+TOTP_TUI_TYPING_EXAMPLES sets the examples per screen (default 8, a few seconds a screen);
 the closing note of issue 19 records a long run.
 """
 
@@ -60,7 +60,7 @@ from totp_tui.ui.screens.password_reset import PasswordResetScreen
 from totp_tui.ui.screens.sign_in import SignInScreen
 from totp_tui.ui.screens.sign_in_check import SignInCheckScreen
 
-EXAMPLES = int(os.environ.get("TOTP_TUI_TYPING_EXAMPLES", "12"))
+EXAMPLES = int(os.environ.get("TOTP_TUI_TYPING_EXAMPLES", "8"))
 
 GREEK = "αβγδεζηθλμξπσφψω"
 SECRET_ALPHABET = GREEK + string.ascii_uppercase + "!#%&*+-=?^_~"
