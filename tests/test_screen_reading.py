@@ -426,7 +426,10 @@ class TestTmux:
     def test_resize(self) -> None:
         program = (
             "import os, signal, time\n"
-            "signal.signal(signal.SIGWINCH, lambda *_: print('size', *os.get_terminal_size()))\n"
+            # os.write, not print: a second SIGWINCH arriving inside the first print (tmux can
+            # send two under load) raised "reentrant call" in print's buffered writer.
+            "signal.signal(signal.SIGWINCH, lambda *_: os.write(1, ('size %d %d\\n' %"
+            " tuple(os.get_terminal_size())).encode()))\n"
             "print('ready', flush=True)\n"
             "time.sleep(60)\n"
         )

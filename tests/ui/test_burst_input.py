@@ -295,10 +295,11 @@ def _secret_of(local_cognito: LocalCognito, pool: DemoPool, user: PoolUser) -> s
 
 ENDINGS = {
     "enter-early": "\r",
-    # Over the secret, region and the sign-in flow's drop-down to the issuer; Enter there.
-    "tab-to-issuer": "\t\t\t\t\r",
-    # A secret and the region typed too, then Ctrl+S (the footer's Save).
-    "ctrl-s": "\tnot-a-real-secret\teu-west-2\x13",
+    # Over the region and the sign-in flow's drop-down to the issuer; Enter there.
+    "tab-to-issuer": "\t\t\t\r",
+    # The region typed too, Tab down the form to the client secret (its last field), the
+    # secret, then Ctrl+S (the footer's Save).
+    "ctrl-s": "\teu-west-2" + "\t" * 8 + "not-a-real-secret\x13",
 }
 
 
