@@ -9,8 +9,11 @@ the throttles it absorbed; its peak memory is its VmHWM at exit. A run over
 1,000 users first shows whether memory grows with the pool.
 
 Budgets: every user reported; at most 1.1 requests per user (one AdminGetUser each, one
-ListUsers per 60, and the retries of throttled calls); the time within 1.5 times the floor the
-quota sets (users / 120 s); peak memory under 100 MB, and within 5 MB of the 1,000-user run.
+ListUsers per 60, and the retries of throttled calls); the time within 1.5 times the floor:
+the quota's (users / 120 s), or the endpoint's own when it serves fewer (the local Cognito on
+a slow or busy machine: a bare loop of AdminGetUser calls, as concurrent as the report's, in a
+process of its own, measures it); peak memory under 100 MB, and within 5 MB of the 1,000-user
+run.
 """
 
 from __future__ import annotations
@@ -50,6 +53,46 @@ CHILD = (
     "from totp_tui.cli.main import main\n"
     "sys.exit(main(sys.argv[1:]))\n"
 )
+
+
+# The endpoint's own pace: AdminGetUser calls with the report's concurrency and nothing else.
+RAW_CALLS = 1_000
+RAW_LOOP = (
+    "import sys, time, boto3\n"
+    "from concurrent.futures import ThreadPoolExecutor\n"
+    "url, region, pool, workers, names = sys.argv[1], sys.argv[2], sys.argv[3],"
+    " int(sys.argv[4]), sys.stdin.read().split()\n"
+    "client = boto3.client('cognito-idp', region_name=region, endpoint_url=url,"
+    " aws_access_key_id='local', aws_secret_access_key='local')\n"
+    "client.admin_get_user(UserPoolId=pool, Username=names[0])\n"
+    "started = time.monotonic()\n"
+    "with ThreadPoolExecutor(workers) as pool_of_threads:\n"
+    "    list(pool_of_threads.map(lambda n: client.admin_get_user(UserPoolId=pool,"
+    " Username=n), names))\n"
+    "print(len(names) / (time.monotonic() - started))\n"
+)
+
+
+def endpoint_rate(cognito: LocalCognito, pool: DemoPool) -> float:
+    """AdminGetUser calls a second the local Cognito serves, unthrottled, to the report's
+    number of concurrent callers (a process of its own, as the report is)."""
+    from moto.cognitoidp.models import cognitoidp_backends
+
+    from totp_tui.helpdesk.pool_report import DEFAULT_CONCURRENCY
+
+    backend = cognitoidp_backends["123456789012"][pool.region]
+    names = list(backend.user_pools[pool.user_pool_id].users)[:RAW_CALLS]
+    env = {"PATH": "/usr/bin:/bin", "AWS_EC2_METADATA_DISABLED": "true"}
+    command = [
+        sys.executable, "-c", RAW_LOOP, cognito.endpoint_url, pool.region, pool.user_pool_id,
+        str(DEFAULT_CONCURRENCY),
+    ]  # fmt: skip
+    done = subprocess.run(
+        command, input="\n".join(names), capture_output=True, text=True, env=env, timeout=300
+    )
+    if done.returncode != 0:
+        raise BenchError(f"the bare AdminGetUser loop failed: {done.stderr.strip()[-300:]}")
+    return float(done.stdout.strip())
 
 
 @dataclass(frozen=True)
@@ -135,6 +178,11 @@ def pool_report_section(report: Report, cognito: LocalCognito) -> None:
         f"quotas: AdminGetUser {READ_QUOTA:.0f}/s, ListUsers {LIST_QUOTA:.0f}/s "
         "(TooManyRequestsException past them); default concurrency; JSON lines to a pipe"
     )
+    raw_rate = endpoint_rate(cognito, pool)
+    line(
+        f"the local Cognito alone: {raw_rate:.0f} AdminGetUser a second to "
+        f"the report's concurrency ({RAW_CALLS:,} calls, no quota)"
+    )
     cognito.set_request_quota("AdminGetUser", READ_QUOTA)
     cognito.set_request_quota("ListUsers", LIST_QUOTA)
     try:
@@ -152,7 +200,9 @@ def pool_report_section(report: Report, cognito: LocalCognito) -> None:
     complete = report.verdict("report: every user", full.rows == USERS and small.rows == SMALL)
     per_user = full.requests / full.users
     calls_ok = report.verdict("report: requests per user", per_user <= BUDGET_REQUESTS_PER_USER)
-    floor = USERS / READ_QUOTA
+    quota_floor = USERS / READ_QUOTA
+    floor = max(quota_floor, USERS / raw_rate)
+    floor_name = "the quota's" if floor == quota_floor else "the endpoint's"
     ratio = full.seconds / floor
     time_ok = report.verdict("report: time", ratio <= BUDGET_TIME_OVER_FLOOR)
     growth_mb = (full.peak_kb - small.peak_kb) / 1024
@@ -163,7 +213,7 @@ def pool_report_section(report: Report, cognito: LocalCognito) -> None:
     line(f"every user reported: {complete}")
     line(f"requests per user {per_user:.3f} (budget <= {BUDGET_REQUESTS_PER_USER})  {calls_ok}")
     line(
-        f"time {full.seconds:.1f} s = {ratio:.2f} x the quota's floor of {floor:.1f} s "
+        f"time {full.seconds:.1f} s = {ratio:.2f} x {floor_name} floor of {floor:.1f} s "
         f"(budget <= {BUDGET_TIME_OVER_FLOOR})  {time_ok}"
     )
     line(
@@ -172,7 +222,8 @@ def pool_report_section(report: Report, cognito: LocalCognito) -> None:
     )
     report.row(
         f"Pool report, {USERS:,} users under the default quotas (120 AdminGetUser/s)",
-        f"{full.seconds:.1f} s ({ratio:.2f} x the quota's floor of {floor:.1f} s)",
+        f"{full.seconds:.1f} s ({ratio:.2f} x {floor_name} floor of {floor:.1f} s; the "
+        f"quota's is {quota_floor:.1f} s)",
         f"≤ {BUDGET_TIME_OVER_FLOOR} x floor",
         time_ok,
     )
