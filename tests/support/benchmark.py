@@ -1364,6 +1364,7 @@ def main() -> int:
     from tests.support.benchmark_pool_report import pool_report_section
     from tests.support.benchmark_served import served_section
     from tests.support.benchmark_sms_move import sms_move_section
+    from tests.support.benchmark_steps import steps_section
     from totp_tui.demo.local_cognito import LocalCognito
 
     with Tmux() as tmux:
@@ -1380,6 +1381,7 @@ def main() -> int:
                 section("AWS CLI", lambda: aws_cli_section(report, cognito, pool, engine[0]))
             section("QR", lambda: qr_section(report))
             section("terminal", lambda: terminal_section(report, tmux, cognito, pool))
+            section("steps", lambda: steps_section(report, tmux, cognito))
             section("pool report", lambda: pool_report_section(report, cognito))
             section("served", lambda: served_section(report, tmux, cognito))
         finally:
