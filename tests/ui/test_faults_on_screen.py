@@ -46,6 +46,7 @@ from tests.support.wizard_steps import (
     shown_key,
     shows,
     sign_in,
+    until,
 )
 from tests.ui.conftest import SIZE
 from totp_tui.demo.local_cognito import DemoPool, LocalCognito
@@ -320,8 +321,8 @@ async def test_no_answer_in_time_at_verify_names_the_timeout_and_keeps_the_key(
         proxy.script("VerifySoftwareToken", Stall(seconds=10 * QUICK_TIMEOUT))
         await paste(pilot, code_now(key.value))
         await pilot.press("enter")
-        await pilot.pause()
-        assert shows(pilot.app, "Checking the code…")  # the person sees it is working
+        # The person sees it is working, once the wait is longer than a blink.
+        await until(pilot, lambda: shows(pilot.app, "Checking the code…"), "the wait shown")
         await fails_on(pilot, enrol)
         assert shows_error(pilot.app, enrol, TOO_SLOW)
         assert proxy.count("VerifySoftwareToken") == 1  # a read timeout is not retried

@@ -32,6 +32,7 @@ from tests.support.wizard_steps import (
     reach_enrol,
     shown_key,
     shows,
+    until,
     visible_text,
 )
 from tests.ui.conftest import SIZE
@@ -590,7 +591,8 @@ class TestHangingKeyring:
             await pilot.pause()
             first = pilot.app.screen
             assert isinstance(first, ProfilesScreen) and first.in_flight
-            assert shows(pilot.app, "Reading profiles…")
+            # The wait shows once it is longer than a blink (BUSY_DELAY).
+            await until(pilot, lambda: shows(pilot.app, "Reading profiles…"), "the wait shown")
             await pilot.press("n")
             await arrive(pilot, ProfileFormScreen)
             # Handled while the read still waits (it stops waiting at the timeout).
@@ -608,8 +610,7 @@ class TestHangingKeyring:
         started = time.monotonic()
         try:
             async with app.run_test(size=SIZE) as pilot:
-                await pilot.pause()
-                assert shows(app, "Reading profiles…")
+                await until(pilot, lambda: shows(app, "Reading profiles…"), "the wait shown")
                 await pilot.press("ctrl+q")
                 await pilot.pause()
                 assert not app.is_running
@@ -630,8 +631,7 @@ class TestHangingKeyring:
             set_fields(form, name="m-1", pool="eu-north-1_New789", client="c" * 26)
             hanging.arm(write=1)
             await pilot.press("ctrl+s")
-            await pilot.pause()
-            assert shows(pilot.app, "Saving to the keyring…")
+            await until(pilot, lambda: shows(pilot.app, "Saving to the keyring…"), "the wait")
             # The fields take no typing while the save runs, but keys are still handled.
             assert field(form, "pool").disabled and field(form, "client").disabled
             before = focused_id(pilot.app)

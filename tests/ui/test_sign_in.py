@@ -154,7 +154,7 @@ async def test_second_enter_while_signing_in_sends_no_second_request(
         release = calls.hold("InitiateAuth")
         try:
             await sign_in(pilot, user.username, user.password)
-            assert shows(app, "Signing in…")
+            await until(pilot, lambda: shows(app, "Signing in…"), "the wait shown")
             await pilot.press("enter")
             await asyncio.sleep(0.2)  # time for a second request to start, if one would
             assert shows(app, "Signing in…")

@@ -16,7 +16,13 @@ from textual.screen import Screen
 
 import totp_tui
 from totp_tui.ui import textual_private
-from totp_tui.ui.textual_private import USED, USED_ON_INSTANCES, make_switchable
+from totp_tui.ui.textual_private import (
+    USED,
+    USED_ATTRIBUTES,
+    USED_ON_INSTANCES,
+    USED_ON_SCREENS,
+    make_switchable,
+)
 
 PACKAGE = Path(totp_tui.__file__).parent
 
@@ -26,9 +32,30 @@ def test_every_private_name_used_still_exists() -> None:
         assert callable(getattr(owner, name, None)), (
             f"Textual no longer has {owner.__name__}.{name}"
         )
+    for owner, name in USED_ATTRIBUTES:
+        assert any(name in vars(klass) for klass in owner.__mro__), (
+            f"Textual no longer has {owner.__name__}.{name}"
+        )
     app = App[None]()
     for name in USED_ON_INSTANCES:
         assert isinstance(getattr(app, name, None), list), f"Textual no longer sets App.{name}"
+    screen: Screen[None] = Screen()
+    for name in USED_ON_SCREENS:
+        assert hasattr(screen, name), f"Textual no longer sets Screen.{name}"
+
+
+def test_the_compositor_updates_read_are_still_there() -> None:
+    """The changed-cells writer reads Textual's compositor updates (a private module)."""
+    from textual._compositor import ChopsUpdate, Compositor, CompositorUpdate, LayoutUpdate
+
+    assert list(inspect.signature(LayoutUpdate.__init__).parameters) == [
+        "self",
+        "strips",
+        "region",
+    ]
+    assert "spans" in inspect.signature(ChopsUpdate.__init__).parameters
+    assert callable(CompositorUpdate.render_segments)
+    assert {"full", "screen_stack"} <= set(inspect.signature(Compositor.render_update).parameters)
 
 
 def test_their_signatures_are_the_ones_called() -> None:
@@ -73,6 +100,7 @@ def _textual_private_names() -> set[str]:
             if klass.__module__.startswith("textual"):
                 names |= {n for n in vars(klass) if n.startswith("_") and not n.startswith("__")}
     names |= {n for n in vars(App[None]()) if n.startswith("_") and not n.startswith("__")}
+    names |= {n for n in vars(Screen[None]()) if n.startswith("_") and not n.startswith("__")}
     return names
 
 
@@ -80,7 +108,8 @@ def test_no_other_module_uses_a_private_textual_name() -> None:
     """Any attribute of ours named like one of Textual's private ones is either a use of
     Textual's private API or a clash that would shadow it: only textual_private.py may."""
     private = _textual_private_names()
-    assert {name for _, name in USED} <= private  # the check sees what the module uses
+    used = {name for _, name in (*USED, *USED_ATTRIBUTES)} | set(USED_ON_SCREENS)
+    assert used <= private  # the check sees what the module uses
     offenders = []
     for path in PACKAGE.rglob("*.py"):
         if path.name == "textual_private.py":

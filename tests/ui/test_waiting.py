@@ -41,7 +41,9 @@ async def test_a_long_sign_in_counts_its_seconds_takes_no_typing_and_escape_canc
         try:
             burst(pilot, f"{user.username}\t{user.password}\r")
             await until(pilot, reached.is_set, "the worker to reach InitiateAuth")
-            assert shows(app, "Signing in…") and shows(app, "Escape cancels")
+            # Shown once the wait is longer than a blink (BUSY_DELAY).
+            await until(pilot, lambda: shows(app, "Signing in…"), "the wait shown")
+            assert shows(app, "Escape cancels")
             # Typed while waiting (a laggy link delivering late keys): nothing reaches the
             # password that was sent, nor the username.
             burst(pilot, "typed-while-waiting")

@@ -29,7 +29,11 @@ from totp_tui.ui.terminal_caps import (
     initial_theme,
     no_color_requested,
 )
-from totp_tui.ui.textual_private import make_switchable, replace_crash_report
+from totp_tui.ui.textual_private import (
+    ChangedCellsOnly,
+    make_switchable,
+    replace_crash_report,
+)
 from totp_tui.ui.widgets.too_small import TooSmallGuard
 
 # Only the sign-in screen is needed for the first paint: start-up is measured.
@@ -58,6 +62,9 @@ class TotpApp(App[None]):
         # priority: ahead of an input's own Ctrl+C (copy), which would copy a password.
         Binding("ctrl+c", "interrupt", "Interrupt", show=False, priority=True),
         Binding("ctrl+t", "toggle_theme", "Theme", show=True),
+        # The terminal's own Ctrl+L: a screen garbled by something else writing to the
+        # terminal (a `wall` message, a flaky link) is drawn again, every line.
+        Binding("ctrl+l", "redraw", "Redraw", show=False),
     ]
 
     def __init__(
@@ -108,6 +115,8 @@ class TotpApp(App[None]):
         self._handle_signals = handle_signals
         self._daemon_workers = False
         replace_crash_report(self, _crash_text, self._wipe_after_crash)
+        # Only the lines that changed go to the terminal: a slow link pays per byte.
+        self.output = ChangedCellsOnly(self)
 
     @property
     def settings(self) -> Settings | None:
@@ -169,9 +178,21 @@ class TotpApp(App[None]):
             self.kiosk.noticed_input()
         if self._keys.take(event):  # typed while an earlier key is still being handled
             return
-        if not self.too_small.holds(event):  # typed blind, into a screen that cannot show
+        if isinstance(event, events.Resize):
+            self.output.forget()  # a terminal may redraw, wrap or clear what it showed
+        if isinstance(event, (events.Key, events.Paste)) and self._typed_while_waiting(event):
+            pass  # kept out of the form that was sent
+        elif not self.too_small.holds(event):  # typed blind, into a screen that cannot show
             await super().on_event(event)
         self._keys.handed_on(event)
+
+    def _typed_while_waiting(self, event: events.Key | events.Paste) -> bool:
+        screen = self.screen
+        return isinstance(screen, WizardScreen) and screen.swallows(event)
+
+    def action_redraw(self) -> None:
+        self.output.forget()
+        self.screen.refresh()
 
     def action_toggle_theme(self) -> None:
         self.theme = LIGHT_THEME if self.current_theme.dark else DARK_THEME

@@ -6,7 +6,9 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Protocol, cast
 
+from textual import events
 from textual.binding import Binding
+from textual.reactive import Reactive
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widget import Widget
@@ -18,6 +20,15 @@ from totp_tui.ui.widgets.status_line import StatusLine
 
 if TYPE_CHECKING:
     from totp_tui.profiles import Profile, ProfileDraft
+
+
+# A request answered sooner than this changes nothing on screen before its answer: no busy
+# line, no frozen fields. Below ~0.1-0.2 s a wait feels immediate; a busy line that shows
+# and goes again within it is a flicker, and two repaints on a slow link.
+BUSY_DELAY = 0.2
+# What still works while a request runs: cancel it, leave, change the theme. Everything
+# else typed meanwhile (a laggy link's late keys) is dropped, not queued into the form.
+KEYS_WHILE_WAITING = frozenset({"escape", "ctrl+q", "ctrl+c", "ctrl+t"})
 
 
 def _shows_nothing_typed(widget: Widget) -> bool:
@@ -126,6 +137,11 @@ class WizardScreen(Screen[None]):
     `go_back`; those with nowhere to go say so in `can_go_back`.
     """
 
+    # Textual repaints the whole screen when the focus moves (Screen.focused repaints by
+    # default), although only the two fields change, and they refresh themselves: a full
+    # 80x24 paint, twice for a request (focus out and back), on every link.
+    focused: Reactive[Widget | None] = Reactive(None, repaint=False)
+
     BINDINGS = [
         Binding("escape", "back", "Back", show=True),
         # Screen's own Tab bindings wrap round the form; these wrap too, but never out of a
@@ -143,6 +159,7 @@ class WizardScreen(Screen[None]):
         self.error_repeats = 0
         self._busy_text = ""
         self._waiting_since = 0.0
+        self._busy_timer: Timer | None = None
         self._wait_clock: Timer | None = None
         self._frozen: list[Input] = []  # fields that take no typing while a request runs
         self._focus_after: Widget | None = None
@@ -165,19 +182,36 @@ class WizardScreen(Screen[None]):
     def begin(self, busy_text: str) -> bool:
         """Mark a request as started; False if one is already running (Enter pressed twice).
 
-        The fields stop taking typing until the answer: what is typed during a long wait
-        would otherwise be appended to the password that was sent. The status line counts
-        the seconds, so a slow link does not look like a hung app, and names the way out.
+        Typing stops reaching the form at once (`swallows`): what is typed during a long
+        wait would otherwise be appended to the password that was sent. Only a request
+        still unanswered after BUSY_DELAY shows it: the fields freeze and the status line
+        counts the seconds, so a slow link does not look like a hung app, and names the way
+        out. A quick answer goes straight to what comes next, with nothing painted between.
         """
         if self.in_flight:
             return False
         self.in_flight = True
         self._busy_text = busy_text
         self._waiting_since = time.monotonic()
+        self._busy_timer = self.set_timer(BUSY_DELAY, self._show_busy)
+        return True
+
+    def swallows(self, event: events.Event) -> bool:
+        """Is `event` typing that a request in flight keeps out of the form? Only keys for a
+        field are: a screen's own keys (a list's, New on the profiles screen) still work."""
+        if not self.in_flight or not isinstance(self.focused, Input):
+            return False
+        if isinstance(event, events.Paste):
+            return True
+        return isinstance(event, events.Key) and event.key not in KEYS_WHILE_WAITING
+
+    def _show_busy(self) -> None:
+        self._busy_timer = None
+        if not self.in_flight:
+            return
         self._freeze_fields()
         self._show_wait()
         self._wait_clock = self.set_interval(1.0, self._show_wait)
-        return True
 
     def _show_wait(self) -> None:
         seconds = int(time.monotonic() - self._waiting_since)
@@ -186,9 +220,10 @@ class WizardScreen(Screen[None]):
 
     def finish(self) -> None:
         self.in_flight = False
-        if self._wait_clock is not None:
-            self._wait_clock.stop()
-            self._wait_clock = None
+        for timer in (self._busy_timer, self._wait_clock):
+            if timer is not None:
+                timer.stop()
+        self._busy_timer = self._wait_clock = None
         self._thaw_fields()
 
     def _freeze_fields(self) -> None:
