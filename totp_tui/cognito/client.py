@@ -30,7 +30,22 @@ def make_client(settings: Settings) -> CognitoIdentityProviderClient:
         config=client_config(settings, unsigned=True),
     )
     no_retry_after_read_timeout(client)
+    drop_endpoint_table(client)
     return client
+
+
+# botocore's loader keeps every JSON file it read, for the next client. endpoints.json, the
+# legacy table of every service in every region, is 7 MB of Python objects once read: it
+# served this client's creation, and nothing reads it again (requests use the service's own
+# endpoint rules). A wizard makes one client per pool, and a bastion runs one wizard per
+# SSH session: the table is dropped (a later client reads it again, in ~30 ms).
+_ENDPOINT_TABLE = ("load_data_with_path", "endpoints")
+
+
+def drop_endpoint_table(client: Any) -> None:
+    cache = getattr(getattr(client, "_loader", None), "_cache", None)
+    if isinstance(cache, dict):  # botocore's Loader keeps it there (instance_cache)
+        cache.pop(_ENDPOINT_TABLE, None)
 
 
 def no_retry_after_read_timeout(client: Any) -> None:

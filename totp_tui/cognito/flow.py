@@ -293,9 +293,10 @@ class EnrolmentFlow:
     # Internals --------------------------------------------------------------------------
 
     def _srp(self, username: str, password: str) -> Any:
-        from pycognito.aws_srp import AWSSRP  # pulls requests and jwt: load after first paint
+        # pycognito pulls requests and jwt: loaded after the first paint.
+        from totp_tui.cognito.srp_ephemeral import srp_client
 
-        return AWSSRP(
+        return srp_client(
             username=username,
             password=password,
             pool_id=self._settings.user_pool_id,

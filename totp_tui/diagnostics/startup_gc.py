@@ -12,6 +12,7 @@ from __future__ import annotations
 import gc
 
 _paused = False  # by pause(): only then may resume() freeze what start-up made
+_frozen = False  # resume() froze: this process owns the collector's settings
 
 
 def pause() -> None:
@@ -30,5 +31,16 @@ def resume(*, freeze: bool = False) -> None:
         return
     _paused = False
     if freeze:
+        global _frozen
+        _frozen = True
         gc.freeze()
     gc.enable()
+
+
+def freeze_loaded() -> None:
+    """After the warm-up's imports (boto3, botocore's models, pycognito: ~150,000 objects
+    that live as long as the process): out of the collector's reach too, or an oldest-
+    generation collection walks them all, 20-40 ms in the middle of some step. Only in a
+    process whose start-up froze (the command line's), never under tests."""
+    if _frozen:
+        gc.freeze()

@@ -35,6 +35,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("totp_tui")
 
+# After an SRP sign-in's answer: the next screen is up and the person reads it.
+PREPARE_AFTER = 0.5
+
 ClientFactory = Callable[[Settings], Any]
 
 
@@ -129,14 +132,17 @@ class WizardController:
         types. A failure is reported when they sign in, with a proper message."""
         settings = self.require_settings()
 
+        from totp_tui.ui import warm_up
+
         def load() -> None:
             try:
                 self._client.get(settings)
-                import pycognito.aws_srp  # noqa: F401
+                warm_up.prepare_sign_in()
+                warm_up.load_next_steps()
             except Exception:
                 log.debug("warm-up failed", exc_info=False)
 
-        self.runner.run(None, "Loading the AWS SDK", load, lambda _: None)
+        self.runner.run(None, "Loading the AWS SDK", load, lambda _: warm_up.preload_css(self._app))
         if settings.save:
             self.profiles.check_keyring_once()
 
@@ -161,7 +167,10 @@ class WizardController:
         self.attempt.account = username  # the label their app will show
         settings, client = self.require_settings(), self._client
         self._ask(
-            screen, "Signing in…", lambda: requests.sign_in(settings, client, username, password)
+            screen,
+            "Signing in…",
+            lambda: requests.sign_in(settings, client, username, password),
+            then=self._prepare_sign_in,
         )
 
     def continue_session(self, screen: WizardScreen, username: str, session: str) -> None:
@@ -256,7 +265,19 @@ class WizardController:
             "Signing in again…",
             lambda: requests.test_sign_in(settings, client, account, password, code),
             testing=True,
+            then=self._prepare_sign_in,
         )
+
+    def _prepare_sign_in(self) -> None:
+        """The SRP pair of the next sign-in (a wrong password, the next person), made once
+        this one's answer is on screen: not while the request or the next screen's first
+        paint runs, which its 20 ms of arithmetic would slow down."""
+        from totp_tui.ui import warm_up
+
+        def prepare() -> None:
+            self.runner.run(None, "Preparing the next sign-in", warm_up.prepare_sign_in, _ignore)
+
+        self._app.set_timer(PREPARE_AFTER, prepare)
 
     def back_to_enrolled(self) -> None:
         """Escape on the test sign-in: the Enrolled screen again, where Enter finishes."""
@@ -336,16 +357,23 @@ class WizardController:
         busy_text: str,
         call: Callable[[], Reply],
         testing: bool = False,
+        then: Callable[[], None] | None = None,
     ) -> None:
+        """`then` runs after the answer is shown (or dropped)."""
         if not screen.begin(busy_text):
             return  # a request is already running: a second Enter does nothing
-        self.runner.run(
-            screen,
-            busy_text,
-            call,
-            lambda reply: self._answered(screen, reply, testing),
-            lambda reply: reply.forget(),
-        )
+
+        def answered(reply: Reply) -> None:
+            self._answered(screen, reply, testing)
+            if then is not None:
+                then()
+
+        def dropped(reply: Reply) -> None:
+            reply.forget()
+            if then is not None:
+                then()
+
+        self.runner.run(screen, busy_text, call, answered, dropped)
 
     def _answered(self, screen: WizardScreen, reply: Reply, testing: bool) -> None:
         from totp_tui.cognito.errors import CognitoError
@@ -451,3 +479,7 @@ class WizardController:
         for screen in stack:
             if isinstance(screen, WizardScreen):
                 screen.wipe()
+
+
+def _ignore(_: object) -> None:
+    """The answer of background work that has nothing to show."""
