@@ -18,7 +18,7 @@ from totp_tui.authenticator.key_uri import build_key_uri
 from totp_tui.authenticator.qr import make_matrix
 from totp_tui.cli.wizard import _prepare_terminal, ask_background
 from totp_tui.ui.screens.enrol import EnrolScreen
-from totp_tui.ui.terminal_caps import detect_caps, initial_theme
+from totp_tui.ui.terminal_caps import background_said, detect_caps, initial_theme
 
 DEFAULT_ACCOUNT = "jane.doe"
 
@@ -28,8 +28,8 @@ def main() -> int:
     parser.add_argument("--ascii-qr", action="store_true")
     parser.add_argument("--account", default=DEFAULT_ACCOUNT)
     args = parser.parse_args()
-    caps = detect_caps(sys.__stdout__, args.ascii_qr)
     light = ask_background()
+    caps = detect_caps(sys.__stdout__, args.ascii_qr, background_said(os.environ, light))
     _prepare_terminal()
     uri = build_key_uri(ISSUER, args.account, PUBLIC_TEST_SECRET)
     matrix = make_matrix(uri)

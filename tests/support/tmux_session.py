@@ -81,13 +81,18 @@ class TmuxSession:
         env: Mapping[str, str] | None = None,
         width: int = 80,
         height: int = 24,
+        options: Mapping[str, str] | None = None,
     ) -> None:
+        """options: global tmux options, set before the command starts. With a background in
+        `window-style` (e.g. "bg=#ffffff") tmux 3.3a answers an OSC 11 query itself, as
+        a terminal would; without one it answers none."""
         tmux = find_tmux()
         if tmux is None:
             raise RuntimeError("tmux is not installed")
         self._tmux = tmux
         self._command = list(command)
         self._env = dict(env or {})
+        self._options = dict(options or {})
         self.width = width
         self.height = height
         self._directory: tempfile.TemporaryDirectory[str] | None = None
@@ -127,12 +132,17 @@ class TmuxSession:
         env_binary = shutil.which("env") or "/usr/bin/env"
         shell = shutil.which("sh") or "/bin/sh"
         wrapped = [shell, "-c", _STATUS_WRAPPER, "sh", str(self._status_file), env_binary, "-i"]
+        options = [
+            part for name, value in self._options.items()
+            for part in ("set-option", "-g", name, value, ";")
+        ]  # fmt: skip
         try:
             # One tmux invocation: remain-on-exit is set before the command starts, so
             # even a process that dies at once leaves its pane (and output) behind.
             self._tmux_command(
                 "start-server", ";",
                 "set-option", "-g", "remain-on-exit", "on", ";",
+                *options,
                 "new-session", "-d", "-s", _TARGET,
                 "-x", str(self.width), "-y", str(self.height),
                 "--", *wrapped, *assignments, *self._command,

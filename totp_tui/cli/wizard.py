@@ -99,13 +99,15 @@ def run_wizard(
     if problem:
         return fail(problem)
     from totp_tui.ui.app import TotpApp
-    from totp_tui.ui.terminal_caps import detect_caps, initial_theme
+    from totp_tui.ui.terminal_caps import background_said, detect_caps, initial_theme
 
     # Names of sources only: never a value, never the client secret.
     if settings and settings.sources:
         _log.debug("settings from: %s", settings.sources.log_line())
-    caps = detect_caps(sys.__stdout__, ascii_qr)  # before the stream is made UTF-8
     light = ask_background()  # before Textual reads the terminal: the answer is no key
+    # Before the stream is made UTF-8. The background, as said, goes in too: under NO_COLOR
+    # the enrol screen names the key that flips the QR when nothing said which it is.
+    caps = detect_caps(sys.__stdout__, ascii_qr, background_said(os.environ, light))
     _prepare_terminal()
     # Textual renders in this thread and writes each frame to the terminal from another.
     # At Python's default switch interval (5 ms), the writer waited ~11 ms for the GIL to

@@ -46,6 +46,9 @@ class TerminalCaps:
     """What the command line found out about the terminal before the app started."""
 
     ascii_qr: bool = False  # draw the QR with spaces (two per module): no Unicode
+    # What the terminal said of its background (background_said): True light, False dark,
+    # None it said nothing (tmux 3.3a does not answer OSC 11), so the theme is a guess.
+    light_background: bool | None = None
 
 
 def encoding_has_half_blocks(encoding: str | None) -> bool:
@@ -59,10 +62,16 @@ def encoding_has_half_blocks(encoding: str | None) -> bool:
     return True
 
 
-def detect_caps(stream: TextIO | None, ascii_qr_flag: bool) -> TerminalCaps:
-    """Call before the stream is switched to UTF-8: its encoding is the locale's."""
+def detect_caps(
+    stream: TextIO | None, ascii_qr_flag: bool, light_background: bool | None = None
+) -> TerminalCaps:
+    """Call before the stream is switched to UTF-8: its encoding is the locale's.
+    light_background: background_said's verdict."""
     encoding = getattr(stream, "encoding", None)
-    return TerminalCaps(ascii_qr=ascii_qr_flag or not encoding_has_half_blocks(encoding))
+    return TerminalCaps(
+        ascii_qr=ascii_qr_flag or not encoding_has_half_blocks(encoding),
+        light_background=light_background,
+    )
 
 
 def caps_of(app: App[Any]) -> TerminalCaps:
@@ -84,13 +93,19 @@ def terminal_is_light(environ: Mapping[str, str]) -> bool | None:
     return int(background) not in _DARK_BACKGROUNDS
 
 
+def background_said(environ: Mapping[str, str], answered: bool | None) -> bool | None:
+    """Light or dark as the terminal says: what it answered about its background
+    (ui/terminal_background.py: True light, False dark), else COLORFGBG, which may be stale
+    (inherited from another terminal); None when neither says."""
+    return answered if answered is not None else terminal_is_light(environ)
+
+
 def initial_theme(environ: Mapping[str, str], answered: bool | None = None) -> str | None:
     """The theme to start in, or None for Textual's choice. TEXTUAL_THEME wins if set; then
-    what the terminal answered about its background (ui/terminal_background.py: True light,
-    False dark); then COLORFGBG, which may be stale (inherited from another terminal)."""
+    what the terminal says of its background (background_said)."""
     if environ.get("TEXTUAL_THEME"):
         return None
-    light = answered if answered is not None else terminal_is_light(environ)
+    light = background_said(environ, answered)
     if light is None:
         return None
     return LIGHT_THEME if light else DARK_THEME

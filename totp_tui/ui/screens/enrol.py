@@ -14,6 +14,7 @@ from totp_tui.ui.widgets.code_input import CodeInput
 from totp_tui.ui.widgets.countdown import SessionCountdown
 from totp_tui.ui.widgets.device_name import DeviceNameField
 from totp_tui.ui.widgets.qr_code import QrCode
+from totp_tui.ui.widgets.qr_polarity import QrPolarityHint
 from totp_tui.ui.widgets.secret_key import SecretKey
 from totp_tui.ui.widgets.status_line import StatusLine
 
@@ -44,8 +45,20 @@ class EnrolScreen(WizardScreen):
     #qr {
         margin: 0 1 0 0;
     }
+    /* NO_COLOR: reverse video is the only contrast, and on a light terminal a reversed cell
+       is dark. The code field's border and a focused field's cursor start the text column,
+       and with one blank column they stood 3 modules from the symbol (2 of the drawing's
+       paper, 1 blank). These margins keep 4 modules clear, the standard quiet zone: 2 more
+       columns, or 4 in an ASCII code (two columns a module). On a dark terminal the
+       drawing's own 2 modules of paper are the zone, and a reversed cell is light. */
+    #qr:nocolor {
+        margin: 0 2 0 0;
+    }
+    #qr.-ascii:nocolor {
+        margin: 0 4 0 0;
+    }
     /* Zoomed (z): the code alone, on paper that fills the screen (the widget draws it). */
-    #qr.-maximized {
+    #qr.-maximized, #qr.-maximized:nocolor {
         width: 1fr;
         height: 1fr;
         margin: 0;
@@ -56,7 +69,7 @@ class EnrolScreen(WizardScreen):
         padding: 0 1 0 0;
         scrollbar-size-vertical: 1;
     }
-    #countdown, #clock-skew, #enrol-side > #secret, #account, #too-small {
+    #countdown, #clock-skew, #enrol-side > #secret, #account, #qr-polarity, #too-small {
         margin-bottom: 1;
     }
     #enrol-side Label {
@@ -114,6 +127,8 @@ class EnrolScreen(WizardScreen):
                 )
                 yield SecretKey(self._secret, id="secret")
                 yield Static(f"Account {self._issuer}:{self._account}", id="account", markup=False)
+                # NO_COLOR, light or dark unknown: which way the code is drawn, the key to flip it.
+                yield QrPolarityHint(id="qr-polarity")
                 yield Static("", id="too-small")
                 yield Label("Code from the app")
                 yield CodeInput(id="code")

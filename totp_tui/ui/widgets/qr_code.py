@@ -9,7 +9,10 @@ left is the terminal's own pair of default colours, which reverse video swaps. A
 terminal shows ink in its default foreground as it is; on a dark one every cell is reversed,
 so ink shows the dark default background and paper the light default foreground. Which one
 the terminal is comes from the app's theme (it follows the terminal where it can tell, and
-ctrl+t toggles it): no drawing without colours is right on both.
+ctrl+t toggles it): no drawing without colours is right on both. When the terminal did not
+say (tmux 3.3a answers no OSC 11), the enrol screen says which one the code is drawn for and
+names ctrl+t (widgets/qr_polarity.py). On a light terminal every reversed cell is dark, so
+the screen keeps reversed cells (a field's border or cursor) 4 modules from the symbol.
 
 Without Unicode (`--ascii-qr`, or an output encoding that has no half blocks) each module is
 two spaces, reversed for ink (see totp_tui.authenticator.qr.draw_ascii).
@@ -126,6 +129,8 @@ class QrCode(Static):
         return self.is_mounted and self.screen.maximized is self
 
     def on_mount(self) -> None:
+        # Two columns a module: the margins that keep the quiet zone clear are wider (CSS).
+        self.set_class(self.ascii, "-ascii")
         # Under NO_COLOR the drawing depends on the theme (see the module's docstring).
         self.watch(self.app, "theme", self._redraw, init=False)
         self.watch(self.screen, "maximized", self._zoom_changed, init=False)
