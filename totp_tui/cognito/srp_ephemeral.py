@@ -17,8 +17,10 @@ _ready: list[tuple[int, int]] = []  # at most one pair, never handed out twice
 
 def _new_pair() -> tuple[int, int]:
     """pycognito's own recipe (AWSSRP.generate_random_small_a and calculate_a)."""
-    from pycognito.aws_srp import G_HEX, N_HEX, get_random, hex_to_long
+    from totp_tui.cognito.pycognito_srp import aws_srp
 
+    srp = aws_srp()
+    G_HEX, N_HEX, get_random, hex_to_long = srp.G_HEX, srp.N_HEX, srp.get_random, srp.hex_to_long
     big_n = hex_to_long(N_HEX)
     small_a = get_random(128) % big_n
     big_a = pow(hex_to_long(G_HEX), small_a, big_n)
@@ -51,14 +53,15 @@ def _take() -> tuple[int, int] | None:
 
 def srp_client(**arguments: Any) -> Any:
     """pycognito's AWSSRP, with the pair made ahead when there is one."""
-    from pycognito.aws_srp import AWSSRP
+    from totp_tui.cognito.pycognito_srp import aws_srp
 
+    srp_class: Any = aws_srp().AWSSRP
     pair = _take()
     if pair is None:
-        return AWSSRP(**arguments)
+        return srp_class(**arguments)
     small_a, big_a = pair
 
-    class PreparedSrp(AWSSRP):  # type: ignore[misc]
+    class PreparedSrp(srp_class):  # type: ignore[misc,valid-type]
         # AWSSRP.__init__ makes a and A with these two: hand it the pair instead.
         def generate_random_small_a(self) -> int:
             return small_a

@@ -45,6 +45,14 @@ def _refused(name: str, problem: str) -> BackendStatus:
     return BackendStatus(False, name, f"{problem} {HOW_TO_FIX}", problem)
 
 
+NO_KEYRING = "There is no usable keyring here."
+
+
+def no_keyring_status(name: str = "keyring.backends.fail.Keyring") -> BackendStatus:
+    """keyring's answer when it finds nothing: its fail backend (or an empty chainer)."""
+    return _refused(name, NO_KEYRING)
+
+
 def unusable_backend_status(exc: BaseException) -> BackendStatus:
     """keyring could not even give a backend (e.g. SecretService forced with no D-Bus)."""
     choice = explicit_choice()
@@ -63,7 +71,7 @@ def judge_backend(backend: KeyringBackend) -> BackendStatus:
     choice = explicit_choice()
     name = class_path(backend)
     if isinstance(backend, fail.Keyring):
-        return _refused(name, "There is no usable keyring here.")
+        return no_keyring_status(name)
     if isinstance(backend, null.Keyring):
         where = f" by {choice[1]}" if choice else ""
         return _refused(name, f"keyring is disabled{where} ({name}).")
@@ -74,7 +82,7 @@ def judge_backend(backend: KeyringBackend) -> BackendStatus:
     if isinstance(backend, chainer.ChainerBackend) and not explicit:
         chained = list(backend.backends)
         if not chained:
-            return _refused(name, "There is no usable keyring here.")
+            return no_keyring_status(name)
         target = chained[0]
     target_name = class_path(target)
     try:

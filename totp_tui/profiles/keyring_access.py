@@ -19,6 +19,7 @@ from totp_tui.profiles.backend_policy import (
     BackendStatus,
     describe,
     judge_backend,
+    no_keyring_status,
     unusable_backend_status,
 )
 from totp_tui.profiles.errors import KeyringAccessError, ProfileError
@@ -158,6 +159,11 @@ class KeyringAccess:
     def _choose_backend(self) -> None:  # runs on the keyring thread
         backend = self._given
         if backend is None:
+            from totp_tui.profiles.keyring_reach import no_keyring_possible
+
+            if no_keyring_possible():  # what keyring would find, without loading it
+                self._status = no_keyring_status()
+                return
             try:
                 import keyring
 
