@@ -52,6 +52,8 @@ if TYPE_CHECKING:
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 TOTP_TUI = BIN / "totp-tui"
+# The package as a user installs it (`make product-venv`): no test packages beside it.
+PRODUCT_TOTP_TUI = ROOT / ".venv-product" / "bin" / "totp-tui"
 MINIMAL_APP = ROOT / "tests" / "support" / "benchmark_minimal_app.py"
 AWS_CLI = ROOT / ".venv-bench" / "bin" / "aws"
 # The byte count models a person at the keyboard (the countdown and cursor redraw while
@@ -80,7 +82,6 @@ POLL_SECONDS = 0.005  # between two capture-pane calls (each takes ~3 ms itself)
 
 BUDGET_STARTUP_RATIO = 1.15
 BUDGET_QR_MS = 5.0
-BUDGET_PEAK_MB = 120.0
 # A screen nobody touches: at most this share of one core (a bastion hosts many sessions).
 BUDGET_IDLE_CPU_PERCENT = 0.2
 # CPU time is counted in 10 ms ticks: 0.2% of 60 s is 12 of them, so one tick is 0.017%.
@@ -1254,16 +1255,15 @@ def terminal_section(report: Report, tmux: Tmux, cognito: LocalCognito, pool: De
             pane.close()
     head = output.read_bytes()[:64]
 
-    verdict = report.verdict("peak memory", peak_kb / 1024 < BUDGET_PEAK_MB)
+    # The budget is section 9's, on the installed package (.venv-product): here the
+    # development environment has the test packages too (qrcode loads Pillow if present).
     line(
-        f"5. peak memory of the wizard (VmHWM of its python process, read on the done screen): "
-        f"{peak_kb / 1024:.1f} MB; budget < {BUDGET_PEAK_MB:.0f} MB  {verdict}"
+        f"5. peak memory of the wizard (VmHWM of its python process, read on the done screen; "
+        f"development environment): {peak_kb / 1024:.1f} MB"
     )
     report.row(
-        "Peak memory of the wizard during an enrolment (VmHWM)",
+        "Peak memory during an enrolment, development environment (VmHWM)",
         f"{peak_kb / 1024:.0f} MB",
-        f"< {BUDGET_PEAK_MB:.0f} MB",
-        verdict,
     )
     # The idle minutes are measured on their own: the enrolment's bytes are without them.
     idle_bytes = sum(

@@ -153,7 +153,9 @@ class ChangedCellsOnly:
 
     def __init__(self, app: App[Any]) -> None:
         self._app = app
-        self._lines: list[tuple[str, list[Cell]] | None] = []
+        # Per line: its text as written, and the strips it came from (cells are worked out
+        # from them only when the line changes: the first frame costs no more than Textual's).
+        self._lines: list[tuple[str, list[Strip]] | None] = []
         display = app._display
 
         def display_changes(screen: Screen[Any], renderable: Any) -> None:
@@ -186,18 +188,21 @@ class ChangedCellsOnly:
             self._lines = [None] * len(frame.strips)
         console = app.console
         runs: list[tuple[int, int, str]] = []
-        for y, strips in enumerate(frame.strips):
-            strips = list(strips)
+        for y, line in enumerate(frame.strips):
+            strips = list(line)
             text = "".join(strip.render(console) for strip in strips)
             shown = self._lines[y]
             if shown is not None and shown[0] == text:
                 continue
-            cells = _cells(strips)
-            self._lines[y] = (text, cells)
-            if shown is None or len(shown[1]) != len(cells):
+            self._lines[y] = (text, strips)
+            if shown is None:
                 runs.append((0, y, text))
-            elif shown[1] != cells:
-                start, end = _changed_run(shown[1], cells)
+                continue
+            old, cells = _cells(shown[1]), _cells(strips)
+            if len(old) != len(cells):
+                runs.append((0, y, text))
+            elif old != cells:
+                start, end = _changed_run(old, cells)
                 runs.append((start, y, _render(cells[start:end], console)))
         return _Changes(runs)
 
