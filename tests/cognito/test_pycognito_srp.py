@@ -28,10 +28,26 @@ def test_aws_srp_comes_without_jwt_or_cryptography() -> None:
         from totp_tui.cognito.pycognito_srp import aws_srp
         module = aws_srp()
         print(module.__name__, hasattr(module, "AWSSRP"), "pycognito" in sys.modules,
-              "jwt" in sys.modules, "cryptography" in sys.modules)
+              *(name in sys.modules for name in ("jwt", "cryptography", "boto3", "requests",
+                                                 "s3transfer")))
         """
     )
-    assert out == "pycognito.aws_srp True False False False"
+    assert out == "pycognito.aws_srp True False False False False False False"
+
+
+def test_boto3_and_requests_are_the_real_ones_wherever_used() -> None:
+    out = run(
+        """
+        import sys
+        from totp_tui.cognito.pycognito_srp import aws_srp
+        module = aws_srp()
+        import boto3, requests  # anyone else: the real modules
+        print(type(boto3).__name__, type(requests).__name__, hasattr(boto3, "client"))
+        # aws_srp's own name for boto3 reaches the real one if it is ever used
+        print(module.boto3.client is boto3.client, module.requests.post is requests.post)
+        """
+    )
+    assert out == "module module True\nTrue True"
 
 
 def test_pycognito_imported_later_is_whole_and_shares_the_module() -> None:

@@ -16,13 +16,15 @@ def make_client(settings: Settings) -> CognitoIdentityProviderClient:
     VerifySoftwareToken...), which take no IAM signature.
 
     Unsigned means no credential chain: nothing to configure, and no multi-second probe of the
-    EC2 metadata address on laptops. boto3 is imported here, not at module level, so the first
-    screen is up before it loads.
-    """
-    import boto3
+    EC2 metadata address on laptops. botocore is imported here, not at module level, so the
+    first screen is up before it loads.
 
-    session = boto3.session.Session()
-    client = session.client(
+    botocore's own session, not boto3's: boto3 adds nothing to this client, and importing it
+    imports s3transfer (S3 uploads, 3.5 MB and 100 ms) in every wizard process.
+    """
+    from botocore.session import Session
+
+    client = Session().create_client(
         "cognito-idp",
         region_name=settings.region,
         endpoint_url=settings.endpoint_url,

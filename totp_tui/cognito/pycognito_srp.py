@@ -7,6 +7,12 @@ and jwt imports `cryptography`: 8 MB more in every wizard process, for code it n
 `pycognito.exceptions` it imports) under their usual names with the package's `__init__`
 skipped; the package entry is removed again afterwards, so a later `import pycognito`
 anywhere runs its `__init__` as usual, and that reuses these modules.
+
+`aws_srp` also imports boto3 (for a client when none is given: the wizard always gives
+one) and requests (for device-tracking calls the wizard never makes): with s3transfer,
+which boto3 imports, 7 MB more. While aws_srp loads, each that is not loaded yet is a
+stand-in module that loads the real one if aws_srp ever uses it; the stand-ins leave
+sys.modules with the package, so anyone else who imports boto3 or requests gets the real one.
 """
 
 from __future__ import annotations
@@ -32,10 +38,29 @@ def aws_srp() -> ModuleType:
         if spec is None or spec.loader is None:
             return importlib.import_module(_NAME)  # raises the usual ImportError
         package = importlib.util.module_from_spec(spec)  # its __init__ is not run
-        sys.modules["pycognito"] = package
+        stand_ins = {"pycognito": package}
+        for name in _UNUSED_IMPORTS:
+            if name not in sys.modules:
+                stand_ins[name] = _StandIn(name)
+        sys.modules.update(stand_ins)
         try:
             return importlib.import_module(_NAME)
         finally:
-            # Only while aws_srp loads: `import pycognito` must run the real __init__.
-            if sys.modules.get("pycognito") is package:
-                del sys.modules["pycognito"]
+            # Only while aws_srp loads: `import pycognito` must run the real __init__, and
+            # `import boto3` elsewhere must load boto3.
+            for name, module in stand_ins.items():
+                if sys.modules.get(name) is module:
+                    del sys.modules[name]
+
+
+# What aws_srp imports and the wizard never has it use.
+_UNUSED_IMPORTS = ("boto3", "requests")
+
+
+class _StandIn(ModuleType):
+    """A module that is the real one on first use: `boto3.client` imports boto3."""
+
+    def __getattr__(self, attribute: str) -> object:
+        if attribute.startswith("__"):  # the import system's own questions
+            raise AttributeError(attribute)
+        return getattr(importlib.import_module(self.__name__), attribute)
