@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from totp_tui.config.settings import PoolConnection, Settings
 
@@ -33,7 +33,7 @@ def make_client(settings: Settings) -> CognitoIdentityProviderClient:
     )
     no_retry_after_read_timeout(client)
     drop_endpoint_table(client)
-    return client
+    return cast("CognitoIdentityProviderClient", client)  # botocore types it BaseClient
 
 
 # botocore's loader keeps every JSON file it read, for the next client. endpoints.json, the
