@@ -35,9 +35,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("totp_tui")
 
-# After an SRP sign-in's answer: the next screen is up and the person reads it.
-PREPARE_AFTER = 0.5
-
 ClientFactory = Callable[[Settings], Any]
 
 
@@ -128,21 +125,11 @@ class WizardController:
         return SignInScreen(pool, username=username, message=message, ok=ok, demo=self._demo)
 
     def warm_up(self) -> None:
-        """boto3 and pycognito take a few hundred ms to import: load them while the person
-        types. A failure is reported when they sign in, with a proper message."""
-        settings = self.require_settings()
-
+        """Load what the next steps need while the person types (ui/warm_up.py)."""
         from totp_tui.ui import warm_up
 
-        def load() -> None:
-            try:
-                self._client.get(settings)
-                warm_up.prepare_sign_in()
-                warm_up.load_next_steps()
-            except Exception:
-                log.debug("warm-up failed", exc_info=False)
-
-        self.runner.run(None, "Loading the AWS SDK", load, lambda _: warm_up.preload_css(self._app))
+        settings = self.require_settings()
+        warm_up.start(self._app, self.runner, lambda: self._client.get(settings))
         if settings.save:
             self.profiles.check_keyring_once()
 
@@ -269,15 +256,9 @@ class WizardController:
         )
 
     def _prepare_sign_in(self) -> None:
-        """The SRP pair of the next sign-in (a wrong password, the next person), made once
-        this one's answer is on screen: not while the request or the next screen's first
-        paint runs, which its 20 ms of arithmetic would slow down."""
         from totp_tui.ui import warm_up
 
-        def prepare() -> None:
-            self.runner.run(None, "Preparing the next sign-in", warm_up.prepare_sign_in, _ignore)
-
-        self._app.set_timer(PREPARE_AFTER, prepare)
+        warm_up.prepare_next_sign_in(self._app, self.runner)
 
     def back_to_enrolled(self) -> None:
         """Escape on the test sign-in: the Enrolled screen again, where Enter finishes."""
@@ -479,7 +460,3 @@ class WizardController:
         for screen in stack:
             if isinstance(screen, WizardScreen):
                 screen.wipe()
-
-
-def _ignore(_: object) -> None:
-    """The answer of background work that has nothing to show."""

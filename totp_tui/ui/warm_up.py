@@ -11,13 +11,19 @@ from __future__ import annotations
 
 import importlib
 import logging
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from textual.app import App
     from textual.screen import Screen
 
+    from totp_tui.ui.request_runner import RequestRunner
+
 log = logging.getLogger("totp_tui")
+
+# After an SRP sign-in's answer: the next screen is up and the person reads it.
+PREPARE_AFTER = 0.5
 
 # The answer to a step imports these on the UI thread otherwise: ~15 ms of the step.
 NEXT_STEPS = (
@@ -34,6 +40,36 @@ NEXT_STEPS = (
     "qrcode",
     "pyotp",
 )
+
+
+def start(app: App[Any], runner: RequestRunner, make_client: Callable[[], object]) -> None:
+    """After the first paint. A failure here is reported when the person signs in, with a
+    proper message: the sign-in makes the client again."""
+
+    def load() -> None:
+        try:
+            make_client()
+            prepare_sign_in()
+            load_next_steps()
+        except Exception:
+            log.debug("warm-up failed", exc_info=False)
+
+    runner.run(None, "Loading the AWS SDK", load, lambda _: preload_css(app))
+
+
+def prepare_next_sign_in(app: App[Any], runner: RequestRunner) -> None:
+    """The SRP pair of the next sign-in (a wrong password, the next person), made once this
+    one's answer is on screen: not while the request or the next screen's first paint runs,
+    which its 20 ms of arithmetic would slow down."""
+
+    def prepare() -> None:
+        runner.run(None, "Preparing the next sign-in", prepare_sign_in, _nothing)
+
+    app.set_timer(PREPARE_AFTER, prepare)
+
+
+def _nothing(_: object) -> None:
+    """Background work with nothing to show."""
 
 
 def prepare_sign_in() -> None:
