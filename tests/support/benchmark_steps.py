@@ -19,7 +19,7 @@ drawn), code → the done screen. For each step:
 - Bytes: every byte the process writes to the terminal (tmux pipe-pane), from just before
   the Enter to SETTLE_SECONDS after the next screen is visible; the typing's bytes (the burst
   until it is handled) separately; and the whole enrolment, launch to exit.
-- Full paints and rows written: see `paint_counts`.
+- Full paints and rows written: see `paint_counts` (tests/support/terminal_frames.py).
 - Peak memory: VmHWM of the pane's process, read on the done screen.
 
 The floor, in the same run: tests/support/benchmark_minimal_switch.py, a minimal Textual app
@@ -57,6 +57,7 @@ from tests.support.benchmark import (
     sign_in_ready,
 )
 from tests.support.benchmark_minimal_switch import TEXTS as SWITCH_TEXTS
+from tests.support.terminal_frames import ROWS, paint_counts
 
 if TYPE_CHECKING:
     from totp_tui.demo.local_cognito import DemoPool, LocalCognito
@@ -65,7 +66,6 @@ MINIMAL_SWITCH_APP = Path(__file__).resolve().parent / "benchmark_minimal_switch
 
 ENROLMENTS = 5
 SWITCHES = 11
-ROWS = 24
 # A person reads the sign-in form and types a name and a password: seconds, in which the app
 # loads what the next steps need. The benchmark waits as long before its burst.
 READING_SECONDS = 3.0
@@ -79,9 +79,6 @@ BUDGET_FULL_PAINTS = 1
 BUDGET_PEAK_MB = 70.0
 
 _REQUEST = re.compile(r"request (['\"])(?P<what>.*?)\1 took (?P<ms>[0-9.]+) ms")
-# CUP, ESC [ row ; column H (Rich's Control.move_to writes both numbers; row alone is legal).
-_CUP = re.compile(rb"\x1b\[(\d+)(?:;\d+)?H")
-_CONTROL = re.compile(rb"\x1b\[[0-9;?<=>]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b.")
 
 
 @dataclass(frozen=True)
@@ -136,53 +133,6 @@ class Enrolment:
 
 
 # --- Reading the terminal's bytes ------------------------------------------------------------
-
-
-def row_writes(data: bytes) -> list[tuple[int, bool]]:
-    """Each cursor positioning (CUP) in order: (its row, 1-based; whether text follows it
-    before the next CUP). A CUP followed only by other controls moves the cursor and writes
-    nothing: Textual ends every frame with one, to leave the cursor in the focused field."""
-    found = list(_CUP.finditer(data))
-    moves = []
-    for index, match in enumerate(found):
-        end = found[index + 1].start() if index + 1 < len(found) else len(data)
-        written = _CONTROL.sub(b"", data[match.end() : end]).strip(b"\r\n")
-        moves.append((int(match.group(1)), bool(written)))
-    return moves
-
-
-def paint_counts(data: bytes) -> tuple[int, int]:
-    """(full paints, rows written) in a stretch of terminal output.
-
-    Textual writes a frame as runs of text, each after a CUP to where it starts, in screen
-    order: top to bottom, and left to right on a row (a full frame, LayoutUpdate, is one CUP
-    a row, 1 to 24; a partial one, ChopsUpdate, one a changed run), then one last CUP that
-    only puts the cursor back in the focused field. So a frame's rows never go back up, and
-    a CUP to a row above the one before starts the next frame (the cursor's CUP does, unless
-    the cursor sits at or below the frame's last row: then it stays part of that frame,
-    writing nothing).
-
-    A full paint is such a run of CUPs, unbroken by a CUP to a row higher up, whose writing
-    CUPs cover every row, 1 to 24: a frame that wrote the whole screen. Two partial frames
-    that together cover every row count only if the cursor's CUP between them does not go
-    back up, i.e. the first frame began at row 1 and the second ended at row 24, which the
-    wizard's frames (the focused field is never on the last row) do not do. Rows written:
-    the writing CUPs' distinct rows, summed over the runs.
-    """
-    full = rows = 0
-    covered: set[int] = set()
-    previous = 0
-    for row, written in row_writes(data):
-        if row < previous:
-            full += len(covered) >= ROWS
-            rows += len(covered)
-            covered = set()
-        previous = row
-        if written and 1 <= row <= ROWS:
-            covered.add(row)
-    full += len(covered) >= ROWS
-    rows += len(covered)
-    return full, rows
 
 
 def settle(output: Path, quiet: float = QUIET_SECONDS, most: float = 3.0) -> int:
