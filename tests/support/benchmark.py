@@ -80,7 +80,7 @@ ENGINE_PASSWORD_FLOW_RUNS = 3
 QR_RUNS = 300
 POLL_SECONDS = 0.005  # between two capture-pane calls (each takes ~3 ms itself)
 
-BUDGET_STARTUP_RATIO = 1.15
+BUDGET_STARTUP_RATIO = 1.10
 BUDGET_QR_MS = 5.0
 # A screen nobody touches: at most this share of one core (a bastion hosts many sessions).
 BUDGET_IDLE_CPU_PERCENT = 0.2

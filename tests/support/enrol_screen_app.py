@@ -16,7 +16,7 @@ from tests.support.snapshot_apps import ISSUER, SnapshotApp
 from tests.support.ui_driving import PUBLIC_TEST_SECRET
 from totp_tui.authenticator.key_uri import build_key_uri
 from totp_tui.authenticator.qr import make_matrix
-from totp_tui.cli.wizard import _prepare_terminal, ask_background
+from totp_tui.cli.wizard import BackgroundQuestion, _prepare_terminal
 from totp_tui.ui.screens.enrol import EnrolScreen
 from totp_tui.ui.terminal_caps import background_said, detect_caps, initial_theme
 
@@ -28,7 +28,7 @@ def main() -> int:
     parser.add_argument("--ascii-qr", action="store_true")
     parser.add_argument("--account", default=DEFAULT_ACCOUNT)
     args = parser.parse_args()
-    light = ask_background()
+    light = BackgroundQuestion().light()
     caps = detect_caps(sys.__stdout__, args.ascii_qr, background_said(os.environ, light))
     _prepare_terminal()
     uri = build_key_uri(ISSUER, args.account, PUBLIC_TEST_SECRET)

@@ -18,8 +18,10 @@ import pytest
 
 from totp_tui.ui.terminal_background import (
     QUESTION,
+    Question,
     ask,
     is_light,
+    light_in,
     parse_background,
     terminal_is_light,
 )
@@ -131,3 +133,32 @@ def test_the_answer_picks_the_theme_unless_textual_theme_is_set() -> None:
     assert initial_theme({"COLORFGBG": "15;0"}, answered=True) == "textual-light"
     assert initial_theme({"COLORFGBG": "0;15"}, answered=None) == "textual-light"
     assert initial_theme({"TEXTUAL_THEME": "nord"}, answered=True) is None
+
+
+def test_the_round_trip_passes_while_the_program_goes_on(
+    make_terminal: list[FakeTerminal],
+) -> None:
+    """The wizard asks before importing Textual and reads the answer after: the terminal's
+    round trip is spent importing, not waiting. Meanwhile the mode stays quiet, so a reply
+    that arrives is neither shown nor read as keys; reading restores the mode."""
+    terminal = FakeTerminal(XTERM_WHITE + ATTRIBUTES, delay=0.1)
+    make_terminal.append(terminal)
+    before = termios.tcgetattr(terminal.secondary)
+    question = Question(terminal.secondary, terminal.secondary)
+    quiet = termios.tcgetattr(terminal.secondary)
+    assert not quiet[3] & (termios.ICANON | termios.ECHO)
+    time.sleep(0.2)  # the program imports Textual; the reply arrives meanwhile
+    started = time.monotonic()
+    assert light_in(question.replies()) is True
+    assert time.monotonic() - started < 0.05, "the answer was waited for again"
+    assert termios.tcgetattr(terminal.secondary) == before
+
+
+def test_reading_twice_reads_nothing_and_restores_once(make_terminal: list[FakeTerminal]) -> None:
+    terminal = FakeTerminal(XTERM_BLACK + ATTRIBUTES)
+    make_terminal.append(terminal)
+    before = termios.tcgetattr(terminal.secondary)
+    question = Question(terminal.secondary, terminal.secondary)
+    assert light_in(question.replies()) is False
+    assert question.replies() == b""
+    assert termios.tcgetattr(terminal.secondary) == before

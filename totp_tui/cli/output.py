@@ -3,7 +3,6 @@ record (aligned `key: value` lines, or JSON), and a yes/no question."""
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Mapping
 
@@ -29,6 +28,8 @@ def failed(message: str) -> int:
 
 def print_record(shown: Mapping[str, object], output: str) -> None:
     if output == "json":
+        import json  # only the commands that print JSON: not the wizard's start
+
         print(json.dumps(dict(shown), indent=2))
         return
     width = max(map(len, shown)) + 2

@@ -9,7 +9,7 @@ import os
 import sys
 import time
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from totp_tui.cli.output import fail
 from totp_tui.config.settings import RequestedSettings, Settings, SettingsError
@@ -50,20 +50,39 @@ def no_terminal() -> str | None:
     return None
 
 
-def ask_background() -> bool | None:
-    """Whether the terminal is light, as it answers (None: it did not, or no need to ask)."""
-    if os.environ.get("TEXTUAL_THEME"):
-        return None  # the person chose; nothing to ask
-    from totp_tui.ui.terminal_background import terminal_is_light
+class BackgroundQuestion:
+    """Whether the terminal is light, as it answers: asked before Textual is imported, the
+    answer read after, so the round trip passes while the import runs (~190 ms) rather than
+    after it (a few ms locally, more over SSH, at every start)."""
 
-    try:
-        fd_in, fd_out = sys.stdin.fileno(), sys.stdout.fileno()
-    except (OSError, ValueError):  # replaced streams (an embedding program, a test runner)
-        return None
-    started = time.perf_counter()
-    light = terminal_is_light(fd_in, fd_out)
-    _log.debug("terminal background: %s in %.0f ms", light, (time.perf_counter() - started) * 1e3)
-    return light
+    def __init__(self) -> None:
+        self._question: Any = None
+        self._started = time.perf_counter()
+        if os.environ.get("TEXTUAL_THEME"):
+            return  # the person chose; nothing to ask
+        from totp_tui.ui.terminal_background import Question
+
+        try:
+            fd_in, fd_out = sys.stdin.fileno(), sys.stdout.fileno()
+            if os.isatty(fd_in) and os.isatty(fd_out):
+                self._question = Question(fd_in, fd_out)
+        except (OSError, ValueError, ImportError):  # replaced streams, no termios (Windows)
+            self._question = None
+
+    def light(self) -> bool | None:
+        """None: it did not say, or there was no need to ask. Restores the terminal."""
+        from totp_tui.ui.terminal_background import light_in
+
+        question, self._question = self._question, None
+        if question is None:
+            return None
+        try:
+            light = light_in(question.replies())
+        except OSError:  # the terminal went away
+            return None
+        spent = (time.perf_counter() - self._started) * 1e3
+        _log.debug("terminal background: %s, asked %.0f ms before", light, spent)
+        return light
 
 
 def _prepare_terminal() -> None:
@@ -98,13 +117,17 @@ def run_wizard(
     problem = no_terminal()
     if problem:
         return fail(problem)
-    from totp_tui.ui.app import TotpApp
-    from totp_tui.ui.terminal_caps import background_said, detect_caps, initial_theme
+    # Before Textual reads the terminal (the answer is no key), and before it is imported.
+    background = BackgroundQuestion()
+    try:
+        from totp_tui.ui.app import TotpApp
+        from totp_tui.ui.terminal_caps import background_said, detect_caps, initial_theme
+    finally:
+        light = background.light()
 
     # Names of sources only: never a value, never the client secret.
     if settings and settings.sources:
         _log.debug("settings from: %s", settings.sources.log_line())
-    light = ask_background()  # before Textual reads the terminal: the answer is no key
     # Before the stream is made UTF-8. The background, as said, goes in too: under NO_COLOR
     # the enrol screen names the key that flips the QR when nothing said which it is.
     caps = detect_caps(sys.__stdout__, ascii_qr, background_said(os.environ, light))

@@ -19,6 +19,7 @@ import os
 import re
 import select
 import time
+from typing import Any
 
 QUESTION = b"\x1b]11;?\x07\x1b[c"
 # Far longer than a round trip over SSH to another continent (~300 ms is a bad day), short
@@ -50,32 +51,63 @@ def is_light(colour: RGB) -> bool:
     return 0.2126 * red + 0.7152 * green + 0.0722 * blue > 0.5
 
 
+class Question:
+    """The question sent, its replies not read yet: the round trip (milliseconds over SSH)
+    passes while the program goes on (it imports Textual). The terminal stays in
+    non-canonical, no-echo mode until `replies` has read them, so they are neither shown
+    nor taken as keys; `replies` restores the mode, whatever happens."""
+
+    def __init__(self, fd_in: int, fd_out: int, timeout: float = DEFAULT_TIMEOUT) -> None:
+        import termios
+
+        self._fd_in = fd_in
+        self._saved: list[Any] | None = termios.tcgetattr(fd_in)
+        quiet = termios.tcgetattr(fd_in)
+        quiet[3] &= ~(termios.ICANON | termios.ECHO)  # lflag: bytes as they come, not shown
+        quiet[6][termios.VMIN] = 0
+        quiet[6][termios.VTIME] = 0
+        try:
+            termios.tcsetattr(fd_in, termios.TCSANOW, quiet)
+            os.write(fd_out, QUESTION)
+        except BaseException:
+            self._restore()
+            raise
+        self._deadline = time.monotonic() + timeout
+
+    def replies(self) -> bytes:
+        """Read the replies until the Device Attributes one (or the timeout)."""
+        reply = b""
+        try:
+            while self._saved is not None and not _ATTRIBUTES.search(reply):
+                remaining = self._deadline - time.monotonic()
+                if remaining <= 0 or not select.select([self._fd_in], [], [], remaining)[0]:
+                    break
+                chunk = os.read(self._fd_in, 1024)
+                if not chunk:
+                    break
+                reply += chunk
+        finally:
+            self._restore()
+        return reply
+
+    def _restore(self) -> None:
+        import termios
+
+        saved, self._saved = self._saved, None
+        if saved is not None:
+            termios.tcsetattr(self._fd_in, termios.TCSANOW, saved)
+
+
 def ask(fd_in: int, fd_out: int, timeout: float = DEFAULT_TIMEOUT) -> bytes:
     """Ask, and read the replies until the Device Attributes one (or the timeout). The
     terminal is put in non-canonical, no-echo mode meanwhile, and restored."""
-    import termios
+    return Question(fd_in, fd_out, timeout).replies()
 
-    saved = termios.tcgetattr(fd_in)
-    quiet = termios.tcgetattr(fd_in)
-    quiet[3] &= ~(termios.ICANON | termios.ECHO)  # lflag: bytes as they come, not shown
-    quiet[6][termios.VMIN] = 0
-    quiet[6][termios.VTIME] = 0
-    reply = b""
-    try:
-        termios.tcsetattr(fd_in, termios.TCSANOW, quiet)
-        os.write(fd_out, QUESTION)
-        deadline = time.monotonic() + timeout
-        while not _ATTRIBUTES.search(reply):
-            remaining = deadline - time.monotonic()
-            if remaining <= 0 or not select.select([fd_in], [], [], remaining)[0]:
-                break
-            chunk = os.read(fd_in, 1024)
-            if not chunk:
-                break
-            reply += chunk
-    finally:
-        termios.tcsetattr(fd_in, termios.TCSANOW, saved)
-    return reply
+
+def light_in(reply: bytes) -> bool | None:
+    """True light, False dark, None: the terminal did not say."""
+    colour = parse_background(reply)
+    return None if colour is None else is_light(colour)
 
 
 def terminal_is_light(fd_in: int, fd_out: int, timeout: float = DEFAULT_TIMEOUT) -> bool | None:
@@ -83,7 +115,6 @@ def terminal_is_light(fd_in: int, fd_out: int, timeout: float = DEFAULT_TIMEOUT)
     try:
         if not (os.isatty(fd_in) and os.isatty(fd_out)):
             return None
-        colour = parse_background(ask(fd_in, fd_out, timeout))
+        return light_in(ask(fd_in, fd_out, timeout))
     except (OSError, ImportError):  # termios missing (Windows) or the terminal went away
         return None
-    return None if colour is None else is_light(colour)
