@@ -18,8 +18,10 @@ password, a key or a code: screens of the enrolment are shown with letters and d
 
 from __future__ import annotations
 
+import os
 import re
 import shlex
+import signal
 import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -609,3 +611,41 @@ def test_ctrl_l_repairs_what_something_else_wrote(
         f"Ctrl+L left the screen other than before the garbage\n"
         f"{differences(session, before, repaired)}"
     )
+
+
+def test_after_a_stop_and_continue_the_whole_screen_comes_back(
+    recording: Callable[[list[str]], RecordedSession],
+    local_cognito: LocalCognito,
+    pool: DemoPool,
+) -> None:
+    """SIGTSTP (job control, a `kill -TSTP`) takes the terminal out of the app's hands; on
+    SIGCONT Textual takes it back and repaints. The changed-cells writer must not take the
+    terminal for what it last wrote: once it did, and the screen stayed blank."""
+    session = recording(wizard_command(local_cognito, pool))
+    session.reveal = True  # a made-up name, the pool's ids
+    session.wait_for("Password", timeout=SCREEN_TIMEOUT)
+    session.type("someone")
+    before = session.settled()
+    pid = wizard_pid(int(session.tmux("display-message", "-p", "-t", session.pane, "#{pane_pid}")))
+    os.kill(pid, signal.SIGTSTP)
+    session.settled()
+    mark = session.written()
+    os.kill(pid, signal.SIGCONT)
+    session.wait_for_output(mark, "SIGCONT")
+    after = session.settled()
+    assert after == before, (
+        f"after SIGCONT the screen is not what it was\n{differences(session, before, after)}"
+    )
+
+
+def wizard_pid(pane_pid: int) -> int:
+    """The totp-tui process under the pane's wrappers (the exit-status shell, env)."""
+    pending = [pane_pid]
+    while pending:
+        pid = pending.pop()
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+        if any(part.endswith(b"totp-tui") for part in cmdline[:2]):
+            return pid
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        pending.extend(int(child) for child in children)
+    raise AssertionError("no totp-tui process under the pane")

@@ -160,6 +160,9 @@ class TotpApp(App[None]):
         return screen
 
     def on_mount(self) -> None:
+        # Back from a stop (SIGTSTP, then SIGCONT): the terminal shows the shell's screen, or
+        # nothing; the changed-cells writer must not take it for the wizard's last frame.
+        self.app_resume_signal.subscribe(self, lambda _: self.action_redraw())
         self.too_small.start()
         if self.kiosk is not None:
             self.kiosk.start_timer()
