@@ -9,6 +9,7 @@ nothing at all.
 from __future__ import annotations
 
 import os
+import select
 import termios
 import threading
 import time
@@ -162,3 +163,18 @@ def test_reading_twice_reads_nothing_and_restores_once(make_terminal: list[FakeT
     assert light_in(question.replies()) is False
     assert question.replies() == b""
     assert termios.tcgetattr(terminal.secondary) == before
+
+
+def test_a_reply_that_came_in_time_is_read_however_late_the_reading(
+    make_terminal: list[FakeTerminal],
+) -> None:
+    """On a loaded host the import between asking and reading outlasted the timeout: the
+    replies, already there, were left unread, and Textual took them for keys ("[?1;2c" in
+    the Username field, and a sign-in refused)."""
+    terminal = FakeTerminal(XTERM_WHITE + ATTRIBUTES)
+    make_terminal.append(terminal)
+    question = Question(terminal.secondary, terminal.secondary, timeout=0.05)
+    time.sleep(0.3)  # the import, on a busy host
+    assert light_in(question.replies()) is True
+    # Nothing is left for the app to read as keys.
+    assert not select.select([terminal.secondary], [], [], 0.1)[0]

@@ -79,8 +79,11 @@ class Question:
         reply = b""
         try:
             while self._saved is not None and not _ATTRIBUTES.search(reply):
-                remaining = self._deadline - time.monotonic()
-                if remaining <= 0 or not select.select([self._fd_in], [], [], remaining)[0]:
+                # Past the deadline, what has arrived is still read (a zero wait): on a
+                # loaded host the import between asking and reading can outlast it, and a
+                # reply left unread would reach Textual as keys, typed into the first field.
+                remaining = max(0.0, self._deadline - time.monotonic())
+                if not select.select([self._fd_in], [], [], remaining)[0]:
                     break
                 chunk = os.read(self._fd_in, 1024)
                 if not chunk:
