@@ -4,7 +4,12 @@ Session, to a new sign-in). The worker is held inside botocore, as a silent endp
 
 from __future__ import annotations
 
+import os
 import time
+
+from hypothesis import HealthCheck, given
+from hypothesis import settings as search_settings
+from hypothesis import strategies as st
 
 from tests.conftest import PoolUser
 from tests.support.cognito_calls import FinishedCalls
@@ -104,3 +109,58 @@ async def test_escape_while_a_code_is_checked_starts_again_from_the_sign_in(
         await until(pilot, lambda: calls.returned("VerifySoftwareToken") == 1, "the late answer")
         await pilot.pause(0.2)
         assert app.screen is sign_in, "the late answer moved the app on"
+
+
+# What a laggy link or an impatient person may hand the app while a request runs.
+_TYPED = st.one_of(
+    st.text(alphabet=st.characters(min_codepoint=33, max_codepoint=126), min_size=1, max_size=6)
+    .map(lambda text: ("text", text)),
+    st.sampled_from(
+        ["backspace", "delete", "ctrl+u", "ctrl+w", "ctrl+k", "left", "home", "end", "tab",
+         "shift+tab", "enter"]
+    ).map(lambda key: ("key", key)),
+    st.text(min_size=1, max_size=6).map(lambda text: ("paste", text)),
+)  # fmt: skip
+
+
+@search_settings(
+    max_examples=int(os.environ.get("TOTP_TUI_WAITING_EXAMPLES", "6")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(after_the_busy_line=st.booleans(), typed=st.lists(_TYPED, min_size=1, max_size=6))
+async def test_nothing_typed_while_a_request_runs_reaches_the_form(
+    settings: Settings,
+    user: PoolUser,
+    after_the_busy_line: bool,
+    typed: list[tuple[str, str]],
+) -> None:
+    """The rule, for any keys: from Enter to the answer the form keeps what was sent. Before
+    BUSY_DELAY the fields are not frozen yet (nothing is drawn for a quick answer), after it
+    they are; typing reaches neither, and Enter sends nothing twice."""
+    calls = FinishedCalls()
+    app = TotpApp(settings, client_factory=calls)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await arrive(pilot, SignInScreen)
+        await until(pilot, lambda: calls.client is not None, "the app's client")
+        reached, release = calls.hold_when_reached("InitiateAuth")
+        try:
+            burst(pilot, f"{user.username}\t{user.password}\r")
+            await until(pilot, reached.is_set, "the worker to reach InitiateAuth")
+            if after_the_busy_line:
+                await until(pilot, lambda: shows(app, "Signing in…"), "the wait shown")
+            for kind, value in typed:
+                if kind == "text":
+                    burst(pilot, value)
+                elif kind == "key":
+                    keys_at_once(pilot, value)
+                else:
+                    await paste(pilot, value)
+            await pilot.pause()
+            assert field(screen, "username").value == user.username
+            assert field(screen, "password").value == user.password
+            assert app.screen is screen and screen.in_flight
+        finally:
+            release.set()
+        await until(pilot, lambda: calls.returned("InitiateAuth") == 1, "the answer")
+    assert calls.count("InitiateAuth") == 1, "a second Enter sent the sign-in again"

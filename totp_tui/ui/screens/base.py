@@ -26,9 +26,10 @@ if TYPE_CHECKING:
 # line, no frozen fields. Below ~0.1-0.2 s a wait feels immediate; a busy line that shows
 # and goes again within it is a flicker, and two repaints on a slow link.
 BUSY_DELAY = 0.2
-# What still works while a request runs: cancel it, leave, change the theme. Everything
-# else typed meanwhile (a laggy link's late keys) is dropped, not queued into the form.
-KEYS_WHILE_WAITING = frozenset({"escape", "ctrl+q", "ctrl+c", "ctrl+t"})
+# What still works while a request runs: cancel it, leave, change the theme, redraw the
+# screen. Everything else typed meanwhile (a laggy link's late keys) is dropped, not queued
+# into the form.
+KEYS_WHILE_WAITING = frozenset({"escape", "ctrl+q", "ctrl+c", "ctrl+t", "ctrl+l"})
 
 
 def _shows_nothing_typed(widget: Widget) -> bool:
