@@ -41,7 +41,8 @@ def prepare() -> None:
 
 
 def forget() -> None:
-    """Drop a pair not used yet (the app is leaving)."""
+    """Drop a pair not used yet. Tests start from none; the app never needs to: a pair is
+    random, belongs to no one, and goes with the process."""
     with _lock:
         _ready.clear()
 
