@@ -264,6 +264,37 @@ def test_the_challenge_is_a_real_srp_one(local_cognito: LocalCognito, pool: Demo
     assert len(bytes.fromhex(parameters["SALT"])) == 16
 
 
+def salt_of(local_cognito: LocalCognito, pool: DemoPool, username: str) -> str:
+    _, challenge = start_srp(local_cognito.admin_client(), pool, username, "not-checked-here")
+    return str(challenge["ChallengeParameters"]["SALT"])
+
+
+def test_the_salt_stays_while_the_password_does_and_changes_with_it(
+    local_cognito: LocalCognito, pool: DemoPool
+) -> None:
+    """As a server that stores SRP verifiers: one salt per user and password (the verifier
+    made once, not at each sign-in), another user's own, a new one for a new password."""
+    alice, bob = make_user(local_cognito, pool), make_user(local_cognito, pool)
+    first = salt_of(local_cognito, pool, alice.username)
+    assert salt_of(local_cognito, pool, alice.username) == first
+    assert salt_of(local_cognito, pool, bob.username) != first
+
+    client = local_cognito.admin_client()
+    client.admin_set_user_password(
+        UserPoolId=pool.user_pool_id,
+        Username=alice.username,
+        Password=alice.new_password,
+        Permanent=True,
+    )
+    changed = salt_of(local_cognito, pool, alice.username)
+    assert changed != first
+    # The stored verifier is the new password's: it signs in, the old one does not.
+    assert is_wrong_password(srp_refusal(local_cognito, pool, alice.username, alice.password))
+    step = srp_sign_in(local_cognito, pool, alice.username, alice.new_password)
+    assert isinstance(step, TotpSecretIssued)
+    assert salt_of(local_cognito, pool, alice.username) == changed
+
+
 def test_wrong_proof_is_refused_on_password_verifier_and_ends_the_challenge(
     local_cognito: LocalCognito, pool: DemoPool
 ) -> None:

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from totp_tui.demo import request_quotas, token_deletion
-from totp_tui.demo.srp_server import SrpServer
+from totp_tui.demo.srp_server import SrpServer, Verifiers
 
 DEMO_USERNAME = "demo"
 DEMO_REGION = "us-east-1"
@@ -170,6 +170,8 @@ class _SrpAttempt:
 _srp_lock = threading.Lock()
 # SECRET_BLOCK -> the attempt it was issued for; each is answered at most once.
 _srp_attempts: dict[str, _SrpAttempt] = {}
+# What the pool stores of each user's password (the verifier), kept as long as the password.
+_verifiers = Verifiers()
 
 
 def _remember_attempt(attempt: _SrpAttempt) -> None:
@@ -187,7 +189,7 @@ def _start_srp(backend: Any, result: dict[str, Any], srp_a: str) -> None:
     parameters = result["ChallengeParameters"]
     # A user with no password yet gets one nobody knows, so no proof can match.
     password = user.password or secrets.token_urlsafe(32)
-    server = SrpServer(pool.id, parameters["USER_ID_FOR_SRP"], password)
+    server = SrpServer(pool.id, parameters["USER_ID_FOR_SRP"], password, _verifiers)
     result["ChallengeParameters"] = server.parameters(parameters["USERNAME"])
     _remember_attempt(_SrpAttempt(server, srp_a, session, pool.id, user.username))
 
@@ -249,11 +251,29 @@ def _patch_srp_proofs(backend_class: Any) -> None:
     backend_class.respond_to_auth_challenge = patched_respond
 
 
+def _patch_password_verifiers(user_class: Any) -> None:
+    """Cognito makes a password's SRP verifier when the password is set (AdminCreateUser, a
+    new password, a reset), not when the user signs in. moto sets `password` in all those
+    places: a property in its place makes the verifier there, so that a sign-in finds it."""
+
+    def get_password(self: Any) -> str | None:
+        return self.__dict__.get("_password")
+
+    def set_password(self: Any, password: str | None) -> None:
+        self.__dict__["_password"] = password
+        if password:
+            # USER_ID_FOR_SRP is the user's id; the client hashes the pool id after the "_".
+            _verifiers.for_password(self.user_pool_id.split("_", 1)[1], self.id, password)
+
+    user_class.password = property(get_password, set_password)
+
+
 def install_patches() -> None:
-    """Patch moto's Cognito backend once per process: per-user secrets, SRP proofs checked,
-    AdminDeleteSoftwareToken and the password reset as on AWS. Idempotent."""
+    """Patch moto's Cognito once per process: per-user secrets, SRP proofs checked (against a
+    verifier made when the password is set), AdminDeleteSoftwareToken and the password reset
+    as on AWS. Idempotent."""
     global _patched
-    from moto.cognitoidp.models import CognitoIdpBackend
+    from moto.cognitoidp.models import CognitoIdpBackend, CognitoIdpUser
 
     with _patch_lock:
         if _patched:
@@ -261,6 +281,7 @@ def install_patches() -> None:
         _patched = True
         _patch_per_user_secrets(CognitoIdpBackend)
         _patch_srp_proofs(CognitoIdpBackend)
+        _patch_password_verifiers(CognitoIdpUser)
         token_deletion.install(_forget_secret)
 
 
@@ -327,6 +348,7 @@ class LocalCognito:
         request_quotas.clear_quotas()
         with _srp_lock:
             _srp_attempts.clear()
+        _verifiers.clear()
 
     def set_request_quota(self, operation: str, per_second: float | None) -> None:
         """Answer `operation` (e.g. "AdminGetUser") with TooManyRequestsException past
