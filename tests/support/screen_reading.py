@@ -205,7 +205,7 @@ def _rich_rgb(color: Color | None) -> RGB | None:
     return (truecolor.red, truecolor.green, truecolor.blue)
 
 
-def _segment_cells(segment: Segment) -> list[Cell]:
+def segment_cells(segment: Segment) -> list[Cell]:
     from rich.cells import cell_len
 
     if segment.control:
@@ -240,7 +240,7 @@ def cells_from_textual(
     def render() -> list[list[Cell]]:
         visible_screen_stack.set(app._background_screens)
         strips = app.screen._compositor.render_strips()
-        return [[cell for segment in strip for cell in _segment_cells(segment)] for strip in strips]
+        return [[cell for segment in strip for cell in segment_cells(segment)] for strip in strips]
 
     width, height = app.size
     rows = contextvars.copy_context().run(render)
@@ -254,7 +254,7 @@ def cells_from_text(text: RichText) -> list[list[Cell]]:
 
     console = Console(width=10_000, color_system="truecolor", force_terminal=True)
     lines = Segment.split_lines(text.render(console))
-    return [[cell for segment in line for cell in _segment_cells(segment)] for line in lines]
+    return [[cell for segment in line for cell in segment_cells(segment)] for line in lines]
 
 
 # --- cells from ANSI (tmux capture-pane -e) --------------------------------------------
