@@ -665,8 +665,8 @@ class TestInProcess:
 def test_the_wizard_start_up_does_not_load_the_admin_commands() -> None:
     code = (
         "import sys, totp_tui.cli.main; "
-        "print([m for m in ('totp_tui.cli.admin', 'totp_tui.helpdesk.admin_calls', 'boto3') "
-        "if m in sys.modules])"
+        "print([m for m in ('totp_tui.cli.admin', 'totp_tui.helpdesk.admin_calls', 'boto3', "
+        "'totp_tui.config.admin_settings') if m in sys.modules])"
     )
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=30

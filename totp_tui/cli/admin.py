@@ -24,10 +24,9 @@ from totp_tui.cli.admin_report import FORMATS, run_report
 from totp_tui.cli.admin_reset import run_reset
 from totp_tui.cli.options import add_network_options, requested
 from totp_tui.cli.output import EXIT_INTERRUPTED, EXIT_OK, fail, failed, print_record
+from totp_tui.config.admin_settings import AdminSettings, effective_admin_settings
 from totp_tui.config.settings import (
-    AdminSettings,
     SettingsError,
-    effective_admin_settings,
     requested_profile_name,
     validate_endpoint_url,
 )

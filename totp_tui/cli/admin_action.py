@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from totp_tui.cli.output import fail, failed
-from totp_tui.config.settings import AdminSettings
+from totp_tui.config.admin_settings import AdminSettings
 from totp_tui.helpdesk import admin_calls, audit
 from totp_tui.helpdesk.next_sign_in import PoolMfa
 

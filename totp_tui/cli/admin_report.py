@@ -15,7 +15,7 @@ from typing import Any, TextIO
 
 from totp_tui.cli.admin_action import AdminAction, pool_mfa_or_warn
 from totp_tui.cli.output import EXIT_OK
-from totp_tui.config.settings import AdminSettings
+from totp_tui.config.admin_settings import AdminSettings
 from totp_tui.helpdesk import admin_calls, audit, pool_report
 from totp_tui.helpdesk.pool_report import COLUMNS
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from totp_tui.cli.admin_action import AdminAction
 from totp_tui.cli.output import EXIT_CANNOT_START, EXIT_INTERRUPTED, EXIT_OK, confirm, fail
-from totp_tui.config.settings import AdminSettings
+from totp_tui.config.admin_settings import AdminSettings
 from totp_tui.helpdesk import admin_calls, audit, token_reset
 from totp_tui.helpdesk.next_sign_in import PoolMfa, next_sign_in
 

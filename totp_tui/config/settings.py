@@ -149,25 +149,6 @@ class PoolConnection(Protocol):
     def read_timeout(self) -> float: ...
 
 
-@dataclass(frozen=True)
-class AdminSettings:
-    """What the admin commands need: a pool and how to reach it. No app client: the Admin*
-    APIs take none, and IAM authorises them."""
-
-    region: str
-    user_pool_id: str
-    endpoint_url: str | None = None
-    verify_ssl: bool = True
-    ca_bundle: str | None = None
-    connect_timeout: float = DEFAULT_CONNECT_TIMEOUT
-    read_timeout: float = DEFAULT_READ_TIMEOUT
-    sources: SettingSources = field(default=SettingSources(), repr=False, compare=False)
-
-    @property
-    def verify(self) -> bool | str:
-        return botocore_verify(self.verify_ssl, self.ca_bundle)
-
-
 def region_of_pool(user_pool_id: str) -> str:
     """The region a pool id names, e.g. "us-east-1" for "us-east-1_AbC123"."""
     match = _POOL_ID.match(user_pool_id)
@@ -308,12 +289,12 @@ def effective_settings(
         if profile is not None:
             raise ValueError("a system pool takes the profile's place: give one or the other")
         return _from_system_pool(flags, env, system_pool)
-    merge, profile_name = _picker(flags, env, profile, profile_client_secret)
-    user_pool_id = _pool_id(merge)
+    merge, profile_name = sources_merge(flags, env, profile, profile_client_secret)
+    user_pool_id = required_pool_id(merge)
     client_id = merge.pick("client_id")
     if not client_id:
         raise SettingsError("--client-id is required (the app client's id)")
-    connection = _connection(merge, user_pool_id)
+    connection = pool_connection(merge, user_pool_id)
     merge.checked(lambda: validate_client_id(client_id), "client_id")
     auth_flow = merge.pick("auth_flow") or "USER_SRP_AUTH"
     if auth_flow not in AUTH_FLOWS:  # only a flag can be wrong: Profile checks its own
@@ -372,23 +353,14 @@ def _from_system_pool(
     )
 
 
-def effective_admin_settings(
-    flags: RequestedSettings, env: Mapping[str, str], profile: SavedProfile | None = None
-) -> AdminSettings:
-    """The pool and how to reach it, merged as for the wizard (flags > environment >
-    profile > defaults); a profile's app client, if any, plays no part."""
-    merge, _ = _picker(flags, env, profile, None)
-    connection = _connection(merge, _pool_id(merge))
-    return AdminSettings(sources=SettingSources.of(merge.sources), **connection)
-
-
-def _picker(
+def sources_merge(
     flags: RequestedSettings,
     env: Mapping[str, str],
     profile: SavedProfile | None,
     profile_client_secret: str | None,
 ) -> tuple[SourcePicker, str | None]:
-    """The merge of flags, environment and profile, and the profile's name if one is used."""
+    """The merge of flags, environment and profile, and the profile's name if one is used.
+    The admin commands' merge (config/admin_settings.py) starts from it too."""
     profile_name = requested_profile_name(flags, env)
     if profile is not None and profile_name not in (None, profile.name):
         raise ValueError(f"profile {profile_name!r} was asked for, not {profile.name!r}")
@@ -406,7 +378,8 @@ def _picker(
     return merge, profile_name
 
 
-def _pool_id(merge: SourcePicker) -> str:
+def required_pool_id(merge: SourcePicker) -> str:
+    """The pool id the merge found; without one nothing can be reached."""
     user_pool_id: str | None = merge.pick("user_pool_id")
     if not user_pool_id:
         raise SettingsError(
@@ -416,7 +389,7 @@ def _pool_id(merge: SourcePicker) -> str:
     return user_pool_id
 
 
-def _connection(merge: SourcePicker, user_pool_id: str) -> dict[str, Any]:
+def pool_connection(merge: SourcePicker, user_pool_id: str) -> dict[str, Any]:
     """Region, pool, endpoint, TLS and timeouts, validated: PoolConnection's fields."""
     region = merge.pick("region", "AWS_REGION", "AWS_DEFAULT_REGION") or merge.checked(
         lambda: region_of_pool(user_pool_id), "user_pool_id"
