@@ -33,10 +33,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("totp_tui")
 
-# One line at 80 columns: enrolment goes on, only nothing can be saved.
-KEYRING_NOTICE = "No usable keyring: profiles cannot be saved on this host; enrolment works."
-KEYRING_NOTICE_ID = "keyring-notice"
-
 
 @dataclass(frozen=True)
 class _Listed:
@@ -106,13 +102,12 @@ class ProfileRequests:
         the sign-in already is not told here: the last screen, where saving would happen,
         says it with the fix.
         """
-        from textual.widgets import Static
-
         from totp_tui.ui.screens.sign_in import SignInScreen
+        from totp_tui.ui.widgets.keyring_notice import KeyringNotice
 
         screen = self._app.screen
-        if isinstance(screen, SignInScreen) and not screen.query(f"#{KEYRING_NOTICE_ID}"):
-            screen.mount(Static(KEYRING_NOTICE, id=KEYRING_NOTICE_ID, markup=False))
+        if isinstance(screen, SignInScreen) and not screen.query(KeyringNotice):
+            screen.mount(KeyringNotice())
 
     # Profile screens ----------------------------------------------------------------------
 

@@ -28,7 +28,7 @@ DESIGN_SIZE = Size(80, 24)
 # address, every message wraps to a column of words, and the footer loses most of its keys.
 MIN_COLUMNS = 40
 NOTICE_ID = "terminal-too-small"
-COVERED = "-too-small"  # the screen's class while covered (app.tcss: no scrollbars)
+COVERED = "-too-small"  # the screen's class while covered (TooSmallNotice: no scrollbars)
 
 
 def needed_size(screen: Screen[Any]) -> Size:
@@ -71,7 +71,31 @@ def too_small_text(needed: Size, now: Size) -> str:
 
 class TooSmallNotice(Static):
     """Covers the whole terminal, above the screen's own docks (title bar, footer), without
-    taking any room in its layout (app.tcss)."""
+    taking any room in its layout."""
+
+    # Here rather than in app.tcss: Textual parses a widget's CSS when one is first mounted,
+    # so a terminal big enough never pays for it at start-up (which is measured). Not scoped
+    # to this widget: the second rule is the covered screen's.
+    SCOPED_CSS = False
+    DEFAULT_CSS = """
+    /* `overlay` draws the notice above the screen's docks; absolute, it starts at the
+       screen's top-left corner rather than after the cards. */
+    #terminal-too-small {
+        overlay: screen;
+        position: absolute;
+        width: 100vw;
+        height: 100vh;
+        padding: 0 1;
+        content-align: center middle;
+        text-align: center;
+        background: $background;
+        color: $text-warning;
+    }
+    /* No scrollbars beside the notice, and nothing scrolls under it. */
+    Screen.-too-small {
+        overflow: hidden hidden;
+    }
+    """
 
     def __init__(self, text: str) -> None:
         super().__init__(text, id=NOTICE_ID, markup=False)
@@ -139,12 +163,14 @@ class TooSmallGuard:
         text = too_small_text(shown, size)
         # From the top: the notice is placed at the start of the screen's scrolled content.
         screen.scroll_home(animate=False)
-        screen.add_class(COVERED)
+        # The notice first: mounting the first one brings its CSS, which the screen's class
+        # needs when it is added (a class change restyles at once, with the rules known then).
         if notice is None:
             screen.mount(TooSmallNotice(text))
         else:
             notice.show(text)
             notice.display = True
+        screen.add_class(COVERED)
 
     def _showing(self, screen: Screen[Any]) -> bool:
         try:
