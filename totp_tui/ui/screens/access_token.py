@@ -5,9 +5,10 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import Footer, Label, Static
+from textual.widgets import Footer, Static
 
 from totp_tui.ui.screens.base import WizardScreen
+from totp_tui.ui.widgets.field_label import FieldLabel
 from totp_tui.ui.widgets.inputs import PasswordInput
 from totp_tui.ui.widgets.status_line import StatusLine
 from totp_tui.ui.widgets.title_bar import TitleBar
@@ -28,7 +29,7 @@ class AccessTokenScreen(WizardScreen):
                 "TOTP_TUI_ACCESS_TOKEN works too and keeps it off the screen.",
                 classes="explain",
             )
-            yield Label("Access token", classes="first")
+            yield FieldLabel("Access token", classes="first")
             yield PasswordInput(id="token")
             yield StatusLine(id="status")
         yield Footer()

@@ -5,10 +5,11 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import Footer, Label, Static
+from textual.widgets import Footer, Static
 
 from totp_tui.ui.screens.base import WizardScreen
 from totp_tui.ui.widgets.code_input import CodeInput
+from totp_tui.ui.widgets.field_label import FieldLabel
 from totp_tui.ui.widgets.status_line import StatusLine
 from totp_tui.ui.widgets.title_bar import TitleBar
 
@@ -30,7 +31,7 @@ class CodeRequiredScreen(WizardScreen):
                 classes="explain",
                 markup=False,
             )
-            yield Label("Code from your current app", classes="first")
+            yield FieldLabel("Code from your current app", classes="first")
             yield CodeInput(id="code")
             yield StatusLine(id="status")
         yield Footer()

@@ -8,9 +8,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Label, Static
+from textual.widgets import Footer, Input, Static
 
 from totp_tui.ui.screens.base import Wizard, WizardScreen
+from totp_tui.ui.widgets.field_label import FieldLabel
 from totp_tui.ui.widgets.inputs import FormField
 from totp_tui.ui.widgets.status_line import StatusLine
 from totp_tui.ui.widgets.title_bar import TitleBar
@@ -85,7 +86,7 @@ class DoneScreen(WizardScreen):
                 markup=False,
             )
             if self._offer_save:
-                yield Label("Save these settings as a profile? Type a name, or leave it empty")
+                yield FieldLabel("Save these settings as a profile? Type a name, or leave it empty")
                 yield FormField(placeholder="e.g. work", id="profile-name", compact=True)
             yield StatusLine(self._note, id="status")
         yield Footer()

@@ -6,13 +6,14 @@ from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Footer, Input, Label, Static
+from textual.widgets import Footer, Input, Static
 
 from totp_tui.authenticator.qr import QrMatrix
 from totp_tui.ui.screens.base import WizardScreen
 from totp_tui.ui.widgets.code_input import CodeInput
 from totp_tui.ui.widgets.countdown import SessionCountdown
 from totp_tui.ui.widgets.device_name import DeviceNameField
+from totp_tui.ui.widgets.field_label import FieldLabel
 from totp_tui.ui.widgets.qr_code import QrCode
 from totp_tui.ui.widgets.qr_polarity import QrPolarityHint
 from totp_tui.ui.widgets.secret_key import SecretKey
@@ -72,7 +73,7 @@ class EnrolScreen(WizardScreen):
     #countdown, #clock-skew, #enrol-side > #secret, #account, #qr-polarity, #too-small {
         margin-bottom: 1;
     }
-    #enrol-side Label {
+    #enrol-side FieldLabel {
         color: $text-muted;
     }
     #too-small, #clock-skew {
@@ -135,10 +136,10 @@ class EnrolScreen(WizardScreen):
                 # NO_COLOR, light or dark unknown: which way the code is drawn, the key to flip it.
                 yield QrPolarityHint(id="qr-polarity")
                 yield Static("", id="too-small")
-                yield Label("Code from the app")
+                yield FieldLabel("Code from the app")
                 yield CodeInput(id="code")
                 yield StatusLine(id="status")
-                yield Label("Device name (optional, Tab)")
+                yield FieldLabel("Device name (optional, Tab)")
                 # Cognito's FriendlyDeviceName: helps tell authenticators apart later.
                 yield DeviceNameField(
                     self.holds_key,

@@ -5,9 +5,10 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import Footer, Input, Label, Static
+from textual.widgets import Footer, Input, Static
 
 from totp_tui.ui.screens.base import WizardScreen
+from totp_tui.ui.widgets.field_label import FieldLabel
 from totp_tui.ui.widgets.inputs import FormField, PasswordInput
 from totp_tui.ui.widgets.status_line import StatusLine
 from totp_tui.ui.widgets.title_bar import TitleBar
@@ -55,12 +56,12 @@ class NewPasswordScreen(WizardScreen):
                 classes="explain",
                 markup=False,
             )
-            yield Label("New password", classes="first")
+            yield FieldLabel("New password", classes="first")
             yield PasswordInput(id="new-password")
-            yield Label("Confirm new password")
+            yield FieldLabel("Confirm new password")
             yield PasswordInput(id="confirm-password")
             for name in self._attributes:
-                yield Label(attribute_label(name))
+                yield FieldLabel(attribute_label(name))
                 # One line each: several required attributes must still fit 80x24.
                 yield FormField(id=f"attr-{name.replace(':', '-')}", name=name, compact=True)
             yield StatusLine(id="status")

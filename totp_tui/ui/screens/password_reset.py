@@ -7,11 +7,12 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import Footer, Input, Label, Static
+from textual.widgets import Footer, Input, Static
 
 from totp_tui.ui.screens.base import WizardScreen
 from totp_tui.ui.screens.new_password import typed_new_password
 from totp_tui.ui.widgets.code_input import CodeInput
+from totp_tui.ui.widgets.field_label import FieldLabel
 from totp_tui.ui.widgets.inputs import PasswordInput
 from totp_tui.ui.widgets.status_line import StatusLine
 from totp_tui.ui.widgets.title_bar import TitleBar
@@ -41,11 +42,11 @@ class PasswordResetScreen(WizardScreen):
                 markup=False,
             )
             # One row each: a two-line message must still fit at 80x24.
-            yield Label("Code", classes="first")
+            yield FieldLabel("Code", classes="first")
             yield CodeInput(id="code", longest=LONGEST_CODE, compact=True)
-            yield Label("New password")
+            yield FieldLabel("New password")
             yield PasswordInput(id="new-password", compact=True)
-            yield Label("Confirm new password")
+            yield FieldLabel("Confirm new password")
             yield PasswordInput(id="confirm-password", compact=True)
             yield StatusLine(id="status")
         yield Footer()

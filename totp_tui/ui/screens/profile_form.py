@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Vertical
-from textual.widgets import Footer, Input, Label, Select
+from textual.widgets import Footer, Input, Select
 
 from totp_tui.config.settings import (
     AUTH_FLOWS,
@@ -28,6 +28,7 @@ from totp_tui.config.settings import (
 from totp_tui.profiles import Profile, ProfileDraft, ProfileError
 from totp_tui.sentences import as_sentence
 from totp_tui.ui.screens.base import WizardScreen
+from totp_tui.ui.widgets.field_label import FieldLabel
 from totp_tui.ui.widgets.inputs import FormField, PasswordInput
 from totp_tui.ui.widgets.status_line import StatusLine
 from totp_tui.ui.widgets.title_bar import TitleBar
@@ -45,7 +46,7 @@ class ProfileFormScreen(WizardScreen):
         grid-gutter: 0 1;
         height: auto;
     }
-    #profile-form Label {
+    #profile-form FieldLabel {
         margin: 0;
     }
     #profile-form Input, #profile-form Select {
@@ -72,24 +73,24 @@ class ProfileFormScreen(WizardScreen):
                 f"Edit profile {p.name}" if p else "New profile" if self._save else "Pool settings"
             )
             with Grid(id="profile-form"):
-                yield Label("Name")
+                yield FieldLabel("Name")
                 yield FormField(
                     p.name if p else "", id="name", compact=True, disabled=p is not None
                 )
-                yield Label("User pool id")
+                yield FieldLabel("User pool id")
                 yield FormField(
                     p.user_pool_id if p else "",
                     placeholder="us-east-1_AbC123",
                     id="pool",
                     compact=True,
                 )
-                yield Label("App client id")
+                yield FieldLabel("App client id")
                 yield FormField(p.client_id if p else "", id="client", compact=True)
-                yield Label("Region")
+                yield FieldLabel("Region")
                 yield FormField(
                     p.region if p else "", placeholder="from the pool id", id="region", compact=True
                 )
-                yield Label("Sign-in flow")
+                yield FieldLabel("Sign-in flow")
                 yield Select(
                     [(flow, flow) for flow in AUTH_FLOWS],
                     value=p.auth_flow if p else AUTH_FLOWS[0],
@@ -97,20 +98,20 @@ class ProfileFormScreen(WizardScreen):
                     id="flow",
                     compact=True,
                 )
-                yield Label("Issuer")
+                yield FieldLabel("Issuer")
                 yield FormField(p.issuer if p else DEFAULT_ISSUER, id="issuer", compact=True)
-                yield Label("Endpoint URL")
+                yield FieldLabel("Endpoint URL")
                 yield FormField(
                     (p.endpoint_url or "") if p else "",
                     placeholder="AWS's",
                     id="endpoint",
                     compact=True,
                 )
-                yield Label("CA bundle")
+                yield FieldLabel("CA bundle")
                 yield FormField(
                     (p.ca_bundle or "") if p else "", placeholder="system's", id="ca", compact=True
                 )
-                yield Label("Verify TLS")
+                yield FieldLabel("Verify TLS")
                 yield Select(
                     YES_NO,
                     value=p.verify_ssl if p else True,
@@ -118,7 +119,7 @@ class ProfileFormScreen(WizardScreen):
                     id="verify",
                     compact=True,
                 )
-                yield Label("Timeouts (s)")
+                yield FieldLabel("Timeouts (s)")
                 yield FormField(
                     f"{p.connect_timeout:g} {p.read_timeout:g}"
                     if p
@@ -127,7 +128,7 @@ class ProfileFormScreen(WizardScreen):
                     id="timeouts",
                     compact=True,
                 )
-                yield Label("Session (min)")
+                yield FieldLabel("Session (min)")
                 yield FormField(
                     str(p.session_minutes if p else DEFAULT_SESSION_MINUTES),
                     placeholder=f"{MIN_SESSION_MINUTES}-{MAX_SESSION_MINUTES}",
@@ -136,7 +137,7 @@ class ProfileFormScreen(WizardScreen):
                 )
                 # Last: a form's secret fields stay at one end of it, so that no Tab order leads
                 # a secret into a field that shows it (screens/focus_order.py).
-                yield Label("Client secret")
+                yield FieldLabel("Client secret")
                 yield PasswordInput(
                     placeholder="only if the client has one; kept in the keyring",
                     id="secret",

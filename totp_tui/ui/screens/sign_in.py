@@ -7,9 +7,10 @@ from typing import TYPE_CHECKING
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import Input, Label, Static
+from textual.widgets import Input, Static
 
 from totp_tui.ui.screens.base import WizardScreen
+from totp_tui.ui.widgets.field_label import FieldLabel
 from totp_tui.ui.widgets.inputs import FormField, PasswordInput
 from totp_tui.ui.widgets.status_line import StatusLine
 from totp_tui.ui.widgets.title_bar import TitleBar
@@ -60,7 +61,7 @@ class SignInScreen(WizardScreen):
         with Vertical(classes="card", id="sign-in-card") as card:
             card.border_title = "Sign in"
             yield Static(self._pool_description, classes="pool", markup=False)
-            yield Label("Username", classes="first")
+            yield FieldLabel("Username", classes="first")
             # Focus never selects the name: the next key would replace it, and someone typing
             # their password there would put it, in clear, in place of their name.
             yield FormField(
@@ -69,7 +70,7 @@ class SignInScreen(WizardScreen):
                 id="username",
                 select_on_focus=False,
             )
-            yield Label("Password")
+            yield FieldLabel("Password")
             yield PasswordInput(id="password")
             yield StatusLine(self._message, id="status")
         if self._demo:
