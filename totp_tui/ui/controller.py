@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, Any
 
 from totp_tui.config.settings import RequestedSettings, Settings
 from totp_tui.ui.attempt import Attempt
-from totp_tui.ui.request_runner import RequestRunner
 from totp_tui.ui.screens.base import WizardScreen
 from totp_tui.ui.screens.sign_in import SignInScreen
 from totp_tui.ui.sdk_client import SdkClient
@@ -31,6 +30,7 @@ if TYPE_CHECKING:
     from totp_tui.ui.next_screen import Plan, ShowEnrolled
     from totp_tui.ui.profile_requests import ProfileRequests
     from totp_tui.ui.recovery_requests import RecoveryRequests
+    from totp_tui.ui.request_runner import RequestRunner
     from totp_tui.ui.start_options import DemoNotice, StartWith
 
 log = logging.getLogger("totp_tui")
@@ -61,7 +61,7 @@ class WizardController:
         self._env = dict(env or {})
         self._store_factory = store_factory
         self._kiosk = kiosk
-        self.runner = RequestRunner(app)
+        self._runner: RequestRunner | None = None
         self.attempt = Attempt()
         self._profiles: ProfileRequests | None = None
         self._recovery: RecoveryRequests | None = None
@@ -71,6 +71,15 @@ class WizardController:
         # Escape back to the sign-in: in kiosk mode, the next person (their name goes too).
         self.cancelled: Callable[[], None] | None = None
         self._enrolled_again: Callable[[], Screen[None]] | None = None  # after a test sign-in
+
+    @property
+    def runner(self) -> RequestRunner:
+        """Made for the first request, which comes after the first paint (the warm-up)."""
+        if self._runner is None:
+            from totp_tui.ui.request_runner import RequestRunner
+
+            self._runner = RequestRunner(self._app)
+        return self._runner
 
     @property
     def profiles(self) -> ProfileRequests:
@@ -297,7 +306,7 @@ class WizardController:
         request that started nothing yet (signing in, a token, a code to reset the
         password) leaves its form as it was, ready to send again.
         """
-        self.runner.forget_in_flight()
+        self._forget_in_flight()
         screen.finish()
         if self.cancelled is not None:  # kiosk mode: Escape is always "the next person"
             self.cancelled()
@@ -444,8 +453,12 @@ class WizardController:
 
     def _forget(self) -> None:
         """The Session or token goes, and so does every answer still on its way."""
-        self.runner.forget_in_flight()
+        self._forget_in_flight()
         self.attempt.forget()
+
+    def _forget_in_flight(self) -> None:
+        if self._runner is not None:  # no runner yet: no request was ever sent
+            self._runner.forget_in_flight()
 
     def _replace(self, screen: Screen[None]) -> None:
         self.wipe_screen()
