@@ -4,12 +4,14 @@ any paper around it, Unicode or ASCII, and every pair of pens."""
 
 from __future__ import annotations
 
+import itertools
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from textual.style import Style
 from textual.visual import RenderOptions
 
-from tests.support.screen_reading import Cell, segment_cells, cells_from_text
+from tests.support.screen_reading import Cell, cells_from_text, segment_cells
 from totp_tui.authenticator.qr import QUIET_ZONE, draw, draw_ascii, make_matrix
 from totp_tui.ui.widgets.qr_code import QrVisual, drawing_rows, drawing_text, pens
 
@@ -51,4 +53,4 @@ def test_runs_of_one_background_are_one_segment() -> None:
     assert rows[0] == ((" " * (drawing.width + 10), False),)
     for row in rows:
         flags = [inked for _, inked in row]
-        assert all(a != b for a, b in zip(flags, flags[1:], strict=False))
+        assert all(a != b for a, b in itertools.pairwise(flags))
