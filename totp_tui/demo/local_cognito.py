@@ -256,11 +256,13 @@ def _patch_password_verifiers(user_class: Any) -> None:
     new password, a reset), not when the user signs in. moto sets `password` in all those
     places: a property in its place makes the verifier there, so that a sign-in finds it."""
 
+    # An attribute of its own, as moto's was (not through __dict__, which would make Python
+    # build the instance's dict where its attributes were stored inline).
     def get_password(self: Any) -> str | None:
-        return self.__dict__.get("_password")
+        return getattr(self, "_password_set", None)
 
     def set_password(self: Any, password: str | None) -> None:
-        self.__dict__["_password"] = password
+        self._password_set = password
         if password:
             # USER_ID_FOR_SRP is the user's id; the client hashes the pool id after the "_".
             _verifiers.for_password(self.user_pool_id.split("_", 1)[1], self.id, password)

@@ -22,7 +22,7 @@ try:
     # local Cognito answers in about the time a real (native) server does. The benchmark's
     # steps count the service's time: Python's bignums there are the emulator's cost, not the
     # app's. Without gmpy2 (the demo extra), CPython's own.
-    from gmpy2 import powmod as _native_powmod
+    from gmpy2 import powmod as _native_powmod  # type: ignore[import-untyped]
 except ImportError:  # pragma: no cover - the dev and demo installs have it
     _native_powmod = None
 
