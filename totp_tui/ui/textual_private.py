@@ -36,6 +36,8 @@ USED_ATTRIBUTES: tuple[tuple[type[Any], str], ...] = (
 # Set in App.__init__ or Screen.__init__, so checked on an instance.
 USED_ON_INSTANCES: tuple[str, ...] = ("_exit_renderables",)
 USED_ON_SCREENS: tuple[str, ...] = ("_compositor",)
+# Counters set in App.__init__ (an int).
+USED_COUNTERS_ON_APPS: tuple[str, ...] = ("_css_update_count",)
 # textual._compositor is a private module: its update classes (LayoutUpdate.strips and
 # .region, ChopsUpdate, CompositorUpdate.render_segments) and Compositor.render_update.
 
@@ -233,3 +235,18 @@ def preload_screen_css(app: App[Any], screens: Iterable[type[Screen[Any]]]) -> N
     if added:
         stylesheet.reparse()
         stylesheet.update(app)
+
+
+def css_generation(screen: Screen[Any]) -> int | None:
+    """How many times the running app's styles were invalidated (a theme, a CSS change);
+    None outside a running app (a screen a test builds on its own).
+
+    Textual counts them in App._css_update_count and restyles what it must when the count
+    moves. Styles applied at one count are current while it stays: a screen styled as it
+    was built need not be styled again when it is shown (screens/base.py).
+    """
+    try:
+        app = screen.app
+    except RuntimeError:  # Textual's NoActiveAppError
+        return None
+    return int(app._css_update_count)

@@ -16,6 +16,7 @@ from textual.widgets import Input
 
 from totp_tui.sentences import as_sentence
 from totp_tui.ui.screens.focus_order import tab_target
+from totp_tui.ui.textual_private import css_generation
 from totp_tui.ui.widgets.status_line import StatusLine
 
 if TYPE_CHECKING:
@@ -164,11 +165,24 @@ class WizardScreen(Screen[None]):
         self._wait_clock: Timer | None = None
         self._frozen: list[Input] = []  # fields that take no typing while a request runs
         self._focus_after: Widget | None = None
+        self._built_at_css = css_generation(self)
+        self._resumed = False
 
     def on_mount(self) -> None:
         # Runs after the screen's own on_mount, which asked for its first field's focus:
         # keys handed on from now on reach that field.
         self.takes_keys = True
+
+    def on_screen_resume(self, event: events.ScreenResume) -> None:
+        # Shown for the first time: Textual styles every widget as it is mounted, then again
+        # as the screen resumes (in case the CSS changed while it was away), ~20% of the
+        # time from an answer to the next screen's first frame. Nothing changed if the CSS
+        # generation is still the one the screen was built in: the second pass is skipped.
+        # Runs before Screen's own handler, which reads the flag. Later resumes (a question
+        # closed over the screen) restyle as Textual does.
+        first, self._resumed = not self._resumed, True
+        if first and self._built_at_css is not None:
+            event.refresh_styles = self._built_at_css != css_generation(self)
 
     @property
     def wizard(self) -> Wizard:
