@@ -73,7 +73,7 @@ STARTUP_ARGS = [
 ]
 HEAVY_MODULES = ("boto3", "botocore", "keyring", "qrcode", "pycognito")
 
-STARTUP_RUNS = 21  # of each app, alternated, after one unmeasured run of each (2-core noise)
+STARTUP_RUNS = 31  # of each app, alternated, after one unmeasured run of each (2-core noise)
 PROBE_RUNS = 3  # of each app, with the import probe inside
 ENGINE_WARM_RUNS = 7
 ENGINE_PASSWORD_FLOW_RUNS = 3
