@@ -5,11 +5,17 @@ Session, to a new sign-in). The worker is held inside botocore, as a silent endp
 from __future__ import annotations
 
 import os
+import threading
 import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from typing import Any
 
 from hypothesis import HealthCheck, given
 from hypothesis import settings as search_settings
 from hypothesis import strategies as st
+from textual.pilot import Pilot
 
 from tests.conftest import PoolUser
 from tests.support.cognito_calls import FinishedCalls
@@ -34,9 +40,19 @@ from totp_tui.ui.screens.sign_in import SignInScreen
 from totp_tui.ui.widgets.secret_key import SecretKey
 
 
-async def test_a_long_sign_in_counts_its_seconds_takes_no_typing_and_escape_cancels(
-    settings: Settings, user: PoolUser
-) -> None:
+@dataclass(frozen=True)
+class HeldSignIn:
+    app: TotpApp
+    pilot: Pilot[Any]
+    screen: SignInScreen
+    calls: FinishedCalls
+    release: threading.Event
+
+
+@asynccontextmanager
+async def sign_in_held(settings: Settings, user: PoolUser) -> AsyncIterator[HeldSignIn]:
+    """The sign-in form sent in one burst, its InitiateAuth held inside botocore (as a silent
+    endpoint would) until `release` is set, or the block ends."""
     calls = FinishedCalls()
     app = TotpApp(settings, client_factory=calls)
     async with app.run_test(size=SIZE) as pilot:
@@ -46,28 +62,37 @@ async def test_a_long_sign_in_counts_its_seconds_takes_no_typing_and_escape_canc
         try:
             burst(pilot, f"{user.username}\t{user.password}\r")
             await until(pilot, reached.is_set, "the worker to reach InitiateAuth")
-            # Shown once the wait is longer than a blink (BUSY_DELAY).
-            await until(pilot, lambda: shows(app, "Signing in…"), "the wait shown")
-            assert shows(app, "Escape cancels")
-            # Typed while waiting (a laggy link delivering late keys): nothing reaches the
-            # password that was sent, nor the username.
-            burst(pilot, "typed-while-waiting")
-            await pilot.pause()
-            assert field(screen, "password").value == user.password
-            assert field(screen, "username").value == user.username
-            assert field(screen, "password").disabled and field(screen, "username").disabled
-            await until(pilot, lambda: shows(app, "Signing in… 1 s"), "the seconds counted", 5)
-
-            keys_at_once(pilot, "escape")
-            await until(pilot, lambda: not screen.in_flight, "the wait to be cancelled")
-            assert shows(app, "Cancelled. Press Enter to try again.")
-            assert app.screen is screen, "the form went away"
-            assert field(screen, "username").value == user.username
-            assert field(screen, "password").value == user.password
-            assert not field(screen, "password").disabled
-            assert focused_id(app) == "password", "the focus did not come back"
+            yield HeldSignIn(app, pilot, screen, calls, release)
         finally:
             release.set()
+
+
+async def test_a_long_sign_in_counts_its_seconds_takes_no_typing_and_escape_cancels(
+    settings: Settings, user: PoolUser
+) -> None:
+    async with sign_in_held(settings, user) as held:
+        app, pilot, screen, calls = held.app, held.pilot, held.screen, held.calls
+        # Shown once the wait is longer than a blink (BUSY_DELAY).
+        await until(pilot, lambda: shows(app, "Signing in…"), "the wait shown")
+        assert shows(app, "Escape cancels")
+        # Typed while waiting (a laggy link delivering late keys): nothing reaches the
+        # password that was sent, nor the username.
+        burst(pilot, "typed-while-waiting")
+        await pilot.pause()
+        assert field(screen, "password").value == user.password
+        assert field(screen, "username").value == user.username
+        assert field(screen, "password").disabled and field(screen, "username").disabled
+        await until(pilot, lambda: shows(app, "Signing in… 1 s"), "the seconds counted", 5)
+
+        keys_at_once(pilot, "escape")
+        await until(pilot, lambda: not screen.in_flight, "the wait to be cancelled")
+        assert shows(app, "Cancelled. Press Enter to try again.")
+        assert app.screen is screen, "the form went away"
+        assert field(screen, "username").value == user.username
+        assert field(screen, "password").value == user.password
+        assert not field(screen, "password").disabled
+        assert focused_id(app) == "password", "the focus did not come back"
+        held.release.set()
         # Cognito's late answer is dropped: no new-password screen appears on its own.
         await until(pilot, lambda: calls.returned("InitiateAuth") == 1, "the late answer")
         await pilot.pause(0.2)
@@ -138,29 +163,21 @@ async def test_nothing_typed_while_a_request_runs_reaches_the_form(
     """The rule, for any keys: from Enter to the answer the form keeps what was sent. Before
     BUSY_DELAY the fields are not frozen yet (nothing is drawn for a quick answer), after it
     they are; typing reaches neither, and Enter sends nothing twice."""
-    calls = FinishedCalls()
-    app = TotpApp(settings, client_factory=calls)
-    async with app.run_test(size=SIZE) as pilot:
-        screen = await arrive(pilot, SignInScreen)
-        await until(pilot, lambda: calls.client is not None, "the app's client")
-        reached, release = calls.hold_when_reached("InitiateAuth")
-        try:
-            burst(pilot, f"{user.username}\t{user.password}\r")
-            await until(pilot, reached.is_set, "the worker to reach InitiateAuth")
-            if after_the_busy_line:
-                await until(pilot, lambda: shows(app, "Signing in…"), "the wait shown")
-            for kind, value in typed:
-                if kind == "text":
-                    burst(pilot, value)
-                elif kind == "key":
-                    keys_at_once(pilot, value)
-                else:
-                    await paste(pilot, value)
-            await pilot.pause()
-            assert field(screen, "username").value == user.username
-            assert field(screen, "password").value == user.password
-            assert app.screen is screen and screen.in_flight
-        finally:
-            release.set()
+    async with sign_in_held(settings, user) as held:
+        app, pilot, screen, calls = held.app, held.pilot, held.screen, held.calls
+        if after_the_busy_line:
+            await until(pilot, lambda: shows(app, "Signing in…"), "the wait shown")
+        for kind, value in typed:
+            if kind == "text":
+                burst(pilot, value)
+            elif kind == "key":
+                keys_at_once(pilot, value)
+            else:
+                await paste(pilot, value)
+        await pilot.pause()
+        assert field(screen, "username").value == user.username
+        assert field(screen, "password").value == user.password
+        assert app.screen is screen and screen.in_flight
+        held.release.set()
         await until(pilot, lambda: calls.returned("InitiateAuth") == 1, "the answer")
     assert calls.count("InitiateAuth") == 1, "a second Enter sent the sign-in again"
