@@ -40,6 +40,7 @@ from tests.support.totp_clock import code_now
 from tests.test_end_to_end import wizard_command
 from totp_tui.authenticator.key_uri import parse_key_uri
 from totp_tui.demo.local_cognito import DemoPool, LocalCognito
+from totp_tui.profiles.keyring_reach import no_keyring_possible
 
 pytestmark = pytest.mark.e2e
 
@@ -589,6 +590,21 @@ GARBAGE = (
 )
 
 
+def sign_in_typed_and_settled(session: RecordedSession) -> Shown:
+    """The sign-in with a name typed, once everything the app shows after its first paint is
+    there: the name in full, the footer, and the keyring notice where no keyring can work (as
+    in the pane's bare environment). A loaded host can pause the app for longer than
+    QUIET_SECONDS while its warm-up imports: a capture in that pause, taken for settled, had
+    half the name and no footer, and a repaint that showed the rest looked like a fault."""
+    session.wait_for("Password", timeout=SCREEN_TIMEOUT)
+    session.type("someone")
+    parts = ["someone", "Quit"]
+    if no_keyring_possible({"PATH": os.environ.get("PATH", os.defpath)}):
+        parts.append("No usable keyring")
+    session.wait_for(lambda text: all(part in text for part in parts), timeout=SCREEN_TIMEOUT)
+    return session.settled()
+
+
 def test_ctrl_l_repairs_what_something_else_wrote(
     recording: Callable[[list[str]], RecordedSession],
     local_cognito: LocalCognito,
@@ -596,9 +612,7 @@ def test_ctrl_l_repairs_what_something_else_wrote(
 ) -> None:
     session = recording(wizard_command(local_cognito, pool))
     session.reveal = True  # a made-up name, the pool's ids
-    session.wait_for("Password", timeout=SCREEN_TIMEOUT)
-    session.type("someone")
-    before = session.settled()
+    before = sign_in_typed_and_settled(session)
     session.write_to_tty(GARBAGE)
     garbled = session.settled()
     assert garbled != before, "the garbage written to the pane's tty did not show"
@@ -623,9 +637,7 @@ def test_after_a_stop_and_continue_the_whole_screen_comes_back(
     terminal for what it last wrote: once it did, and the screen stayed blank."""
     session = recording(wizard_command(local_cognito, pool))
     session.reveal = True  # a made-up name, the pool's ids
-    session.wait_for("Password", timeout=SCREEN_TIMEOUT)
-    session.type("someone")
-    before = session.settled()
+    before = sign_in_typed_and_settled(session)
     pid = wizard_pid(int(session.tmux("display-message", "-p", "-t", session.pane, "#{pane_pid}")))
     os.kill(pid, signal.SIGTSTP)
     # Textual's SIGTSTP handler leaves application mode, then stops the process: a SIGCONT
